@@ -1,0 +1,53 @@
+// swift-tools-version:5.10
+// tutor: a terminal workbench for mixed-supervision lung tumour segmentation.
+// Modules, from the bottom up (each only imports those above it):
+//   Volumes   - CT volumes and masks: NIfTI/NRRD I/O, box files, preprocessing, crops
+//   Network   - the UNet3D engine: ops (forward + backward), safetensors, optimiser
+//   Phantom   - synthetic chest CT with tumours, masks and boxes
+//   Evaluation- DSC, DSC-TP, object-wise F1
+//   Teacher   - box/point-guided teacher: predict, train
+//   Student   - lung cropping, fully automatic students
+//   Dataset   - the dataset store (SQLite index, review state, audit, export)
+//   Workbench - the curses TUI (model, views, keymap)
+//   TutorCLI  - one file per command; `tutor` is its thin executable
+import PackageDescription
+
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "tutor",
+    platforms: [.macOS(.v13)],
+    products: [.executable(name: "tutor", targets: ["tutor"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNIfTI", path: "Sources/CNIfTI"),
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+
+        .target(name: "Volumes", dependencies: ["CNIfTI"], swiftSettings: fast),
+        .target(name: "Network", dependencies: ["COpenBLAS"], swiftSettings: fast),
+        .target(name: "Phantom", dependencies: ["Volumes"], swiftSettings: fast),
+        .target(name: "Evaluation", dependencies: ["Volumes"], swiftSettings: fast),
+        .target(name: "Teacher", dependencies: ["Volumes", "Network", "Evaluation"], swiftSettings: fast),
+        .target(name: "Student", dependencies: ["Volumes", "Network", "Teacher", "Evaluation"], swiftSettings: fast),
+        .target(name: "Dataset", dependencies: ["Volumes", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Workbench", dependencies: ["Volumes", "Teacher", "Dataset", "CNCurses"]),
+        .target(name: "TutorCLI", dependencies: [
+            "Volumes", "Network", "Phantom", "Evaluation", "Teacher", "Student", "Dataset", "Workbench",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "tutor", dependencies: ["TutorCLI"]),
+
+        .testTarget(name: "VolumesTests", dependencies: ["Volumes"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
+        .testTarget(name: "PhantomTests", dependencies: ["Phantom", "Volumes"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Volumes"]),
+        .testTarget(name: "TeacherTests", dependencies: ["Teacher", "Volumes", "Network"]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Volumes"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Volumes"]),
+        .testTarget(name: "CLITests", dependencies: ["TutorCLI"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// libnifti2 reads NIfTI-1 and NIfTI-2, .nii and .nii.gz (Debian: libnifti2-dev).
+#include <nifti/nifti2_io.h>

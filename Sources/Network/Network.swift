@@ -1,0 +1,1 @@
+// The Network module; see Package.swift for its place in the architecture.

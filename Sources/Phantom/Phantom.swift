@@ -1,0 +1,1 @@
+// The Phantom module; see Package.swift for its place in the architecture.
