@@ -13,6 +13,8 @@ public struct Tutor: ParsableCommand {
         """,
         subcommands: [
             Info.self,
+            Annotate.self,
+            Review.self,
         ]
     )
     public init() {}

@@ -1,12 +1,24 @@
 import Volumes
 
 /// Where a case stands in review.
-public enum CaseState: Equatable, Sendable, Codable {
+public enum CaseState: Equatable, Sendable {
     case unlabelled          // no boxes yet
     case boxed               // weak label only
     case proposed            // a teacher mask awaits review
     case accepted            // the proposal became the label (pseudo-strong)
     case rejected(reason: String)
+
+    /// The state from its `word` (and the reason, for `rejected`); nil for an unknown word.
+    public init?(word: String, reason: String?) {
+        switch word {
+        case "unlabelled": self = .unlabelled
+        case "boxed": self = .boxed
+        case "proposed": self = .proposed
+        case "accepted": self = .accepted
+        case "rejected": self = .rejected(reason: reason ?? "")
+        default: return nil
+        }
+    }
 
     /// A short word for the status line and the review queue.
     public var word: String {

@@ -1,18 +1,6 @@
 import Foundation
 import Volumes
 
-/// How volumes reach and leave disk. The CLI passes the NIfTI reader and writer; keeping them
-/// behind two closures keeps the workbench free of any one file format.
-public struct VolumeFiles: Sendable {
-    public var read: @Sendable (URL) throws -> Volume
-    /// Writes a 0/1 mask to the path given (which ends in `.nii.gz`).
-    public var writeMask: @Sendable (Volume, URL) throws -> Void
-    public init(read: @escaping @Sendable (URL) throws -> Volume,
-                writeMask: @escaping @Sendable (Volume, URL) throws -> Void) {
-        self.read = read; self.writeMask = writeMask
-    }
-}
-
 /// A case as a plain folder:
 ///
 ///     ct.nii.gz         the image (HU), read only
@@ -23,13 +11,13 @@ public struct VolumeFiles: Sendable {
 ///     .tutor-lock       present while a workbench has the case open (holds its pid)
 ///
 /// Every file is written to a temporary name in the same folder and renamed into place.
+/// The images are NIfTI (read and written by the Volumes module).
 public final class FolderCase: CaseSource {
     public let folder: URL
-    public let files: VolumeFiles
     public var id: String { folder.lastPathComponent }
     private var ownsLock = false
 
-    public init(folder: URL, files: VolumeFiles) { self.folder = folder; self.files = files }
+    public init(folder: URL) { self.folder = folder }
 
     var imageURL: URL { folder.appendingPathComponent("ct.nii.gz") }
     var boxesURL: URL { folder.appendingPathComponent("boxes.json") }
@@ -43,9 +31,42 @@ public final class FolderCase: CaseSource {
         FileManager.default.fileExists(atPath: url.appendingPathComponent("ct.nii.gz").path)
     }
 
+    /// The case's review state from its small files only (no image read), for building queues.
+    public var storedState: CaseState {
+        let fm = FileManager.default
+        if let stored = try? readState() { return stored.state }
+        if fm.fileExists(atPath: labelURL.path) { return .accepted }
+        if fm.fileExists(atPath: proposalURL.path) { return .proposed }
+        return ((try? readBoxes()) ?? []).isEmpty ? .unlabelled : .boxed
+    }
+
+    /// The case folders under `dataset`: itself when it is a case, else its sub-folders that are, by name.
+    public static func cases(in dataset: URL) throws -> [FolderCase] {
+        if isCase(dataset) { return [FolderCase(folder: dataset)] }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dataset.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw TutorError("\(dataset.path) is not a folder: give a case folder (with ct.nii.gz) or a folder of them.")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dataset.path).sorted()
+        let found = names.map { dataset.appendingPathComponent($0) }.filter(isCase).map { FolderCase(folder: $0) }
+        guard !found.isEmpty else { throw TutorError("\(dataset.path) holds no case folders (folders with a ct.nii.gz).") }
+        return found
+    }
+
+    /// state.json: `{"state": "rejected", "reason": "…", "view": {…}}`.
     private struct StateFile: Codable {
-        var state: CaseState
+        var word: String
+        var reason: String?
         var view: ViewPoint?
+        enum CodingKeys: String, CodingKey { case word = "state", reason, view }
+        init(state: CaseState, view: ViewPoint?) { word = state.word; self.view = view; self.state = state }
+        var state: CaseState {
+            get { CaseState(word: word, reason: reason) ?? .unlabelled }
+            set {
+                word = newValue.word
+                if case .rejected(let r) = newValue { reason = r } else { reason = nil }
+            }
+        }
     }
 
     public func open() throws -> CaseContents {
@@ -53,11 +74,11 @@ public final class FolderCase: CaseSource {
         guard fm.fileExists(atPath: imageURL.path) else {
             throw TutorError("\(imageURL.path) is missing: a case folder needs its ct.nii.gz.")
         }
-        let image = try files.read(imageURL)
+        let image = try NIfTI.read(imageURL.path)
         let boxes = try readBoxes()
         let labelled = fm.fileExists(atPath: labelURL.path)
         let maskURL = labelled ? labelURL : proposalURL
-        let mask = fm.fileExists(atPath: maskURL.path) ? try files.read(maskURL) : nil
+        let mask = fm.fileExists(atPath: maskURL.path) ? try NIfTI.read(maskURL.path) : nil
         if let mask, mask.size != image.size {
             throw TutorError("\(maskURL.path) is \(mask.size) but the image is \(image.size).")
         }
@@ -130,15 +151,9 @@ public final class FolderCase: CaseSource {
         if ownsLock { try? FileManager.default.removeItem(at: lockURL); ownsLock = false }
     }
 
+    /// NIfTI.write is atomic itself (temporary file + rename).
     private func writeMaskAtomically(_ mask: Volume, to url: URL) throws {
-        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp.nii.gz")
-        do {
-            try files.writeMask(mask, temp)
-            try replace(url, with: temp)
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw error
-        }
+        try NIfTI.write(mask, to: url.path, datatype: .uint8)
     }
 
     private func writeAtomically(_ data: Data, to url: URL) throws {
