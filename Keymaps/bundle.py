@@ -16,6 +16,7 @@ lines = ['// The keymap files of Keymaps/, built into the binary so `tutor` runs
          '// after editing a .keys file, run Keymaps/bundle.py to regenerate this file.',
          'enum BundledKeymaps {']
 for name, variable in [('default', 'defaultKeys'), ('vi', 'viKeys')]:
-    lines.append(f'    static let {variable} = """\n' + literal(name) + '"""\n')
+    # The newline right before the closing quotes is not part of a Swift literal: add one.
+    lines.append(f'    static let {variable} = """\n' + literal(name) + '\n"""\n')
 lines.append('}\n')
 (root / 'Sources/Workbench/Model/BundledKeymaps.swift').write_text('\n'.join(lines))

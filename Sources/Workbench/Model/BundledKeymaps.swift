@@ -89,6 +89,7 @@ q            quit
 ?            help
 :            command-line
 <Esc>        cancel
+
 """
 
     static let viKeys = """
@@ -176,6 +177,7 @@ q            quit
 ?            help
 :            command-line
 <Esc>        cancel
+
 """
 
 }
