@@ -4,7 +4,7 @@
 usage: make_case.py FOLDER
 FOLDER/ct.nii.gz   96×96×40, spacing 0.8×0.8×2.5 mm, LPS-style affine (negative x and y)
 FOLDER/truth.nii.gz the tumour: a sphere of radius 8 mm, 30 HU, in the patient's right lung
-Prints the tumour's bounding box on its middle slice as `slice x0 y0 x1 y1`.
+Prints the tumour's bounding box on each slice it shows on, one `slice x0 y0 x1 y1` per line.
 """
 import sys
 import numpy as np
@@ -32,5 +32,7 @@ import os
 os.makedirs(folder, exist_ok=True)
 nib.save(nib.Nifti1Image(ct, affine), f'{folder}/ct.nii.gz')
 nib.save(nib.Nifti1Image(tumour.astype(np.uint8), affine), f'{folder}/truth.nii.gz')
-xs, ys = np.nonzero(tumour[:, :, ck])
-print(ck, xs.min(), ys.min(), xs.max(), ys.max())
+for z in range(nz):
+    xs, ys = np.nonzero(tumour[:, :, z])
+    if len(xs):
+        print(z, xs.min(), ys.min(), xs.max(), ys.max())
