@@ -15,6 +15,7 @@ public struct Tutor: ParsableCommand {
             Info.self,
             Annotate.self,
             Review.self,
+            Bench.self,
         ]
     )
     public init() {}

@@ -112,6 +112,7 @@ public final class Session {
         let lost = unsaved.all
         if !lost.isEmpty {
             let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
             let lines = lost.map { id, boxes in
                 "\(id): " + (String(data: (try? encoder.encode(BoxFile(image: "ct.nii.gz", boxes: boxes))) ?? Data(), encoding: .utf8) ?? "")
             }
