@@ -13,8 +13,13 @@ T() { tmux -S "$SOCK" "$@"; }
 trap 'T kill-server 2>/dev/null || true; sleep 0.5; rm -rf "$WORK"' EXIT
 mkdir -p "$OUT" "$WORK/data"
 
-REAL="$ROOT/../shared/data/real/lung1"
-if [ -f "$REAL/ct.nii.gz" ]; then
+# The real CT lives in a `shared/` folder beside the package or one of its parents.
+REAL=""; dir="$ROOT"
+while [ "$dir" != "/" ]; do
+  dir=$(dirname "$dir")
+  [ -f "$dir/shared/data/real/lung1/ct.nii.gz" ] && { REAL="$dir/shared/data/real/lung1"; break; }
+done
+if [ -n "$REAL" ]; then
   mkdir "$WORK/data/lung1"; cp "$REAL/ct.nii.gz" "$WORK/data/lung1/"
   SLICE=$(python3 -c "import json; print(json.load(open('$REAL/boxes.json'))['boxes'][0]['slice'])")
   BOX=$(python3 -c "import json; b=json.load(open('$REAL/boxes.json'))['boxes'][0]; print(b['x_min'], b['y_min'], b['x_max'], b['y_max'])")

@@ -106,6 +106,13 @@ screen | sed -n '3,26p' | grep -q '@' || fail "plain ramp: no @ for bright tissu
 screen | sed -n '3,26p' | grep -q '▀' && fail "plain mode drew half-blocks"
 keys q; waitfor "EXIT=0"
 
+echo "== radiological view: the tumour in the patient's right lung shows on the screen's left"
+start "TERM=vt100" "'$WORK/data/case01'"
+waitfor "slice ${MIDDLE[0]}/39"
+screen | sed -n '3,26p' | cut -c1-50 | grep -q '1111' || fail "box (drawn as 1s in plain mode) not on the left half"
+screen | sed -n '3,26p' | cut -c51-100 | grep -q '1111' && fail "box drawn on the right half"
+keys q; waitfor "EXIT=0"
+
 echo "== the mouse: a drag draws a box, the wheel changes slice (SGR 1006 reports, as xterm sends)"
 start "TERM=xterm-256color" "'$WORK/data/case02'"
 waitfor "slice 20/39"
