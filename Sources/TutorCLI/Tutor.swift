@@ -12,6 +12,8 @@ public struct Tutor: ParsableCommand {
         and students trained on strong + pseudo-strong labels segment with no human in the loop.
         """,
         subcommands: [
+            ModelCommand.self,
+            BenchCommand.self,
         ]
     )
     public init() {}
