@@ -13,6 +13,8 @@ public struct Tutor: ParsableCommand {
         """,
         subcommands: [
             Info.self,
+            ModelCommand.self,
+            BenchCommand.self,
         ]
     )
     public init() {}
