@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Network
+import Volumes
 
 /// The forward pass against onnxruntime running the same graph (shared/tools/unet_ref.py).
 final class ParityTests: XCTestCase {
