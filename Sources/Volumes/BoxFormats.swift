@@ -17,7 +17,8 @@ import FoundationXML
 // numbered 1, 2, … in file order.
 
 extension BoxFile {
-    static let csvColumns = ["image", "slice", "x_min", "y_min", "x_max", "y_max", "object"]
+    /// The CSV header this module writes.
+    public static let csvColumns = ["image", "slice", "x_min", "y_min", "x_max", "y_max", "object"]
 
     /// Reads a CSV box file (see the comment at the top of this file).
     public static func load(csv path: String) throws -> BoxFile {
