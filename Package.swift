@@ -13,6 +13,8 @@
 import PackageDescription
 
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+// nifti2_io.h includes <znzlib.h> from /usr/include/nifti, and Debian's libnifti ships no pkg-config file.
+let niftiHeaders: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/include/nifti"])]
 
 let package = Package(
     name: "tutor",
@@ -27,7 +29,7 @@ let package = Package(
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
 
-        .target(name: "Volumes", dependencies: ["CNIfTI"], swiftSettings: fast),
+        .target(name: "Volumes", dependencies: ["CNIfTI"], swiftSettings: fast + niftiHeaders),
         .target(name: "Network", dependencies: ["COpenBLAS"], swiftSettings: fast),
         .target(name: "Phantom", dependencies: ["Volumes"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["Volumes"], swiftSettings: fast),
