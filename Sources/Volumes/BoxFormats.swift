@@ -130,7 +130,7 @@ struct VOCSlice {
         let tree = VOCTree()
         let parser = XMLParser(data: data)
         parser.delegate = tree
-        guard parser.parse(), tree.root == "annotation" else {
+        guard parser.parse(), tree.closed, tree.root == "annotation" else {
             throw TutorError("The VOC file \(path) is not a Pascal VOC <annotation> XML document.")
         }
         filename = tree.filename
@@ -166,6 +166,8 @@ final class VOCTree: NSObject, XMLParserDelegate {
     var filename = ""
     var slice: String?
     var objects: [[String: String]] = []
+    /// Whether the root element was closed: a truncated file is not a document.
+    var closed = false
     private var path: [String] = []
     private var text = ""
 
@@ -185,6 +187,7 @@ final class VOCTree: NSObject, XMLParserDelegate {
         if path.count == 2 && name == "slice" { slice = value }
         if path.count > 2 && path[1] == "object" && !objects.isEmpty { objects[objects.count - 1][name] = value }
         path.removeLast()
+        closed = path.isEmpty
         text = ""
     }
 }
