@@ -15,6 +15,7 @@ public struct Tutor: ParsableCommand {
             Info.self,
             ModelCommand.self,
             BenchCommand.self,
+            DatasetCommand.self,
         ]
     )
     public init() {}
