@@ -16,6 +16,7 @@ public struct Tutor: ParsableCommand {
             ModelCommand.self,
             BenchCommand.self,
             DatasetCommand.self,
+            PreprocessCommand.self,
         ]
     )
     public init() {}
