@@ -135,3 +135,38 @@ final class StoreTests: DatasetTestCase {
         XCTAssertEqual(s.annotators["r"], ["accepted": 1, "rejected": 1])
     }
 }
+
+final class FolderImportTests: DatasetTestCase {
+    func testAFolderOfPairsImportsLabelsAsStrongAndBoxesAsWeak() throws {
+        let fm = FileManager.default
+        for sub in ["pairs/images", "pairs/labels", "pairs/boxes"] { try fm.createDirectory(atPath: path(sub), withIntermediateDirectories: true) }
+        try writeImage("pairs/images/a.nii.gz")
+        try writeImage("pairs/images/b.nii.gz")
+        try writeImage("pairs/images/c.nii.gz")
+        try writeMask("pairs/labels/a.nii.gz")
+        try Data("slice,x_min,y_min,x_max,y_max\n2,1,1,3,3\n".utf8).write(to: URL(fileURLWithPath: path("pairs/boxes/b.csv")))
+        try Data("ignored".utf8).write(to: URL(fileURLWithPath: path("pairs/images/notes.txt")))
+        let items = try DatasetStore.imageLabelPairs(path("pairs"))
+        XCTAssertEqual(items.map(\.id), ["a", "b", "c"])
+        let store = try makeStore()
+        try store.importCases(items, user: "u")
+        XCTAssertEqual(try store.cases().map(\.state), [.strong, .weak, .weak])
+        XCTAssertEqual(try store.boxes("b")?.boxes, [Box(slice: 2, xMin: 1, yMin: 1, xMax: 3, yMax: 3)])
+    }
+
+    func testAnMSDTaskImportsItsTrainingList() throws {
+        let fm = FileManager.default
+        for sub in ["task/imagesTr", "task/labelsTr"] { try fm.createDirectory(atPath: path(sub), withIntermediateDirectories: true) }
+        try writeImage("task/imagesTr/lung_001.nii.gz")
+        try writeMask("task/labelsTr/lung_001.nii.gz")
+        try writeImage("task/imagesTr/._lung_001.nii.gz")   // macOS litter MSD tarballs carry; not listed, not imported
+        try Data(#"{"training": [{"image": "./imagesTr/lung_001.nii.gz", "label": "./labelsTr/lung_001.nii.gz"}], "test": []}"#.utf8)
+            .write(to: URL(fileURLWithPath: path("task/dataset.json")))
+        let store = try makeStore()
+        try store.importCases(try DatasetStore.msdTask(path("task"), boxesFromLabel: true), user: "u")
+        let c = try store.case("lung_001")
+        XCTAssertEqual(c.state, .weak)
+        XCTAssertEqual(try store.boxes("lung_001")?.boxes.count, 2)
+        XCTAssertEqual(try store.cases().count, 1)
+    }
+}
