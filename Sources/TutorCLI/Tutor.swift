@@ -17,6 +17,8 @@ public struct Tutor: ParsableCommand {
             BenchCommand.self,
             DatasetCommand.self,
             PreprocessCommand.self,
+            Annotate.self,
+            Review.self,
         ]
     )
     public init() {}
