@@ -19,6 +19,7 @@ public struct Tutor: ParsableCommand {
             PreprocessCommand.self,
             Annotate.self,
             Review.self,
+            TeacherCommand.self,
         ]
     )
     public init() {}
