@@ -13,6 +13,7 @@ public struct Tutor: ParsableCommand {
         """,
         subcommands: [
             Info.self,
+            PhantomCommand.self,
         ]
     )
     public init() {}
