@@ -20,6 +20,7 @@ public struct Tutor: ParsableCommand {
             Annotate.self,
             Review.self,
             TeacherCommand.self,
+            PhantomCommand.self,
         ]
     )
     public init() {}
