@@ -113,6 +113,20 @@ screen | sed -n '3,26p' | cut -c1-50 | grep -q '1111' || fail "box (drawn as 1s 
 screen | sed -n '3,26p' | cut -c51-100 | grep -q '1111' && fail "box drawn on the right half"
 keys q; waitfor "EXIT=0"
 
+if command -v screen >/dev/null; then
+  echo "== inside GNU screen (TERM=screen: 8 colours, so the plain ramp)"
+  T kill-session -t wb 2>/dev/null || true
+  T new-session -d -s wb -x 100 -y 30 "screen -q '$TUTOR' annotate '$WORK/data/case02'; echo EXIT=\$?; sleep 60"
+  waitfor "slice 20/39"
+  screen | sed -n '3,26p' | grep -q '@' || fail "plain ramp inside screen"
+  command_line "slice 5"
+  waitfor "slice 5/39"
+  command_line "slice 20"; waitfor "slice 20/39"
+  keys q; waitfor "EXIT=0"
+else
+  echo "== GNU screen: skipped (not installed)"
+fi
+
 echo "== the mouse: a drag draws a box, the wheel changes slice (SGR 1006 reports, as xterm sends)"
 start "TERM=xterm-256color" "'$WORK/data/case02'"
 waitfor "slice 20/39"

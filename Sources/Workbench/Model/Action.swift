@@ -33,7 +33,7 @@ public enum Action: String, CaseIterable, Sendable {
     /// One line for the help screen.
     public var summary: String {
         switch self {
-        case .sliceUp: "next slice (towards the head: k+1)"
+        case .sliceUp: "next slice (k+1)"
         case .sliceDown: "previous slice (k-1)"
         case .pageUp: "ten slices up"
         case .pageDown: "ten slices down"
