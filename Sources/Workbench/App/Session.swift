@@ -90,6 +90,8 @@ public final class Session {
                         proposalDue = (version, Date().addingTimeInterval(delay))
                     case .cancelProposal:
                         runner.cancel(); proposalDue = nil
+                    case .redraw:
+                        terminal.invalidate()
                     case .quit:
                         carryOut(effects.filter { $0 != .quit }, state: &state, runner: runner)
                         break loop
