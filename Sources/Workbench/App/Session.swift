@@ -93,8 +93,7 @@ public final class Session {
                     case .redraw:
                         terminal.invalidate()
                     case .quit:
-                        carryOut(effects.filter { $0 != .quit }, state: &state, runner: runner)
-                        break loop
+                        break loop   // the effects before it (saves) are already on their way
                     case .openCase(let offset):
                         runner.cancel(); proposalDue = nil
                         if !switchCase(by: offset, state: &state) {
