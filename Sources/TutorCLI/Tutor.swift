@@ -14,6 +14,7 @@ public struct Tutor: ParsableCommand {
         subcommands: [
             Info.self,
             PhantomCommand.self,
+            Eval.self,
         ]
     )
     public init() {}
