@@ -31,7 +31,7 @@ fi
 
 shot() {  # shot NAME: capture the pane with colours, keep the text and a PNG
   sleep 0.6
-  T capture-pane -e -p -t wb > "$OUT/$1.ansi"
+  T capture-pane -e -N -p -t wb > "$OUT/$1.ansi"
   T capture-pane -p -t wb > "$OUT/$1.txt"
   python3 "$ROOT/Docs/tools/ansi2png.py" "$OUT/$1.ansi" "$OUT/$1.png"
   rm "$OUT/$1.ansi"
@@ -43,9 +43,13 @@ start "TERM=xterm-256color" "annotate '$WORK/data/$CASE' --slice $SLICE"
 shot view-256
 keys ":box $BOX" Enter; sleep 2
 shot proposal
-keys + + ; shot zoomed
+# Walk the cursor to the box (8 voxels a step) and zoom in around it.
+read -r BX0 BY0 BX1 BY1 <<< "$BOX"
+for _ in $(seq $(( (256 - (BX0 + BX1) / 2) / 8 ))); do keys S-Left; done
+for _ in $(seq $(( ((BY0 + BY1) / 2 - 256) / 8 ))); do keys S-Down; done
+keys + + + + ; shot zoomed
 keys 0 2; shot mediastinum
-keys 1 Space Right Right Right Down Down; shot marking
+keys 1 Space S-Right S-Right S-Right S-Down S-Down; shot marking
 keys Escape B; shot brush
 keys Escape ':reject leaks into the ' ; shot command-line
 keys Escape '?'; shot help
