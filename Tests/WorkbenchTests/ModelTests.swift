@@ -232,6 +232,19 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(s.zoom, 1)
     }
 
+    func testReviewFocusCentresAndZoomsOnTheBoxes() {
+        var s = makeState(boxes: [Box(slice: 4, xMin: 10, yMin: 8, xMax: 14, yMax: 12)])
+        s.slice = 0
+        s.focusOnBoxes()
+        XCTAssertEqual(s.slice, 4)
+        XCTAssertEqual([s.cursorI, s.cursorJ], [12, 10])
+        // The 5-voxel box spans about a third of the view's narrower side.
+        let view = s.viewport
+        let a = view.pixel(i: 9.5, j: 7.5), b = view.pixel(i: 14.5, j: 12.5)
+        let share = max(abs(b.px - a.px) / Double(view.pixelsWide), abs(b.py - a.py) / Double(view.pixelsHigh))
+        XCTAssertEqual(share, 1.0 / 3, accuracy: 0.01)
+    }
+
     func testViewportMapsCellsAndVoxelsBothWays() {
         let s = makeState()
         let view = s.viewport

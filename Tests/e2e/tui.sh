@@ -162,4 +162,25 @@ keys q
 waitfor "EXIT=0"
 T capture-pane -p -J -t wb | grep -q '"x_max":40,"x_min":30' || fail "the unsaved boxes were not printed on exit"
 
+echo "== tutor review: a queue of two proposed cases; accept one, reject the other with a reason"
+mkdir -p "$WORK/review"
+for c in r1 r2; do
+  python3 "$HERE/make_case.py" "$WORK/review/$c" > /dev/null
+  cp "$WORK/review/$c/truth.nii.gz" "$WORK/review/$c/proposal.nii.gz"
+  echo "{\"image\": \"ct.nii.gz\", \"boxes\": [{\"slice\": ${MIDDLE[0]}, \"x_min\": ${MIDDLE[1]}, \"y_min\": ${MIDDLE[2]}, \"x_max\": ${MIDDLE[3]}, \"y_max\": ${MIDDLE[4]}}]}" > "$WORK/review/$c/boxes.json"
+done
+T kill-session -t wb 2>/dev/null || true
+T new-session -d -s wb -x 100 -y 30 "env TERM=xterm-256color '$TUTOR' review '$WORK/review'; echo EXIT=\$?; sleep 60"
+waitfor "review 1/2, 0 done, 2 left"
+screen | grep -q "zoom" || fail "review does not zoom onto the boxes"
+keys a
+waitfor "review 2/2, 1 done, 1 left"
+keys r; keys "too large"; keys Enter
+waitfor "review finished: 2 of 2 done"
+waitfor "EXIT=0"
+[ -f "$WORK/review/r1/label.nii.gz" ] || fail "accepted case has no label.nii.gz"
+grep -q '"state":"accepted"' "$WORK/review/r1/state.json" || fail "r1 not accepted"
+grep -q '"reason":"too large"' "$WORK/review/r2/state.json" || fail "r2 rejection reason not stored"
+grep -q '"state":"rejected"' "$WORK/review/r2/state.json" || fail "r2 not rejected"
+
 echo "tui.sh: all checks passed"

@@ -48,7 +48,10 @@ public final class Session {
         do { terminal = try CursesTerminal(forcedMode: options.colorMode) } catch { source.unlock(); throw error }
         var state = WorkbenchState(contents: contents, keymap: options.keymap, width: terminal.width, height: terminal.height)
         state.proposerName = proposer.name
-        if options.review { state.queue = QueueProgress(position: 1, total: cases.count, done: 0) }
+        if options.review {
+            state.queue = QueueProgress(position: 1, total: cases.count, done: 0)
+            state.focusOnBoxes()
+        }
         let inbox = self.inbox
         let runner = ProposalRunner(proposer: proposer) { inbox.post($0) }
         var proposalDue: (version: Int, at: Date)?
@@ -174,7 +177,7 @@ public final class Session {
                 cases[index].unlock()
                 index = next
                 state.load(contents)
-                if var q = state.queue { q.position = next + 1; state.queue = q }
+                if var q = state.queue { q.position = next + 1; state.queue = q; state.focusOnBoxes() }
                 state.message = "opened \(source.id)"
                 return true
             } catch {
