@@ -73,7 +73,7 @@ struct BenchTeacher: ParsableCommand {
         if json {
             var fields = [
                 "\"channels\":\"\(list.map(String.init).joined(separator: ","))\"", "\"size\":\(size)",
-                "\"threads\":\(Engine.threads)", "\"runs\":\(runs)",
+                "\"threads\":\(Engine.threads)", "\"runs\":\(runs)", "\"blas_core\":\"\(Engine.blasCore)\"",
                 "\"median_s\":\(fmt(forward, 4))", "\"gflop\":\(fmt(gflop, 2))",
                 "\"gflops_per_s\":\(fmt(gflop / forward, 1))", "\"peak_rss_mb\":\(fmt(peak, 0))",
             ]
@@ -82,7 +82,7 @@ struct BenchTeacher: ParsableCommand {
             }
             print("{\(fields.joined(separator: ","))}")
         } else {
-            print("UNet3D channels \(channels), \(inChannels) input channels, \(size)³, \(Engine.threads) threads, median of \(runs)")
+            print("UNet3D channels \(channels), \(inChannels) input channels, \(size)³, \(Engine.threads) threads (OpenBLAS \(Engine.blasCore) kernels), median of \(runs)")
             print("forward:  \(fmt(forward, 3)) s  (\(fmt(gflop, 1)) GFLOP, \(fmt(gflop / forward, 1)) GFLOP/s)")
             if let trainStep { print("training step: \(fmt(trainStep, 3)) s  (\(fmt(trainStep / forward, 2))× forward)") }
             print("peak RSS: \(fmt(peak, 0)) MB")
