@@ -15,7 +15,7 @@ final class GradientTests: XCTestCase {
     /// Compares analytic gradient entries with (f(x+h) − f(x−h)) / 2h on up to `samples` entries of x.
     private func checkGradient(_ label: String, x: UnsafeMutablePointer<Double>, count: Int, analytic: [Double],
                                samples: Int = 40, loss: () -> Double, file: StaticString = #filePath, line: UInt = #line) {
-        let h = 1e-6
+        let h = 1e-5
         let step = max(1, count / samples)
         var worst = 0.0
         for i in Swift.stride(from: 0, to: count, by: step) {
@@ -24,7 +24,7 @@ final class GradientTests: XCTestCase {
             x[i] = saved - h; let down = loss()
             x[i] = saved
             let numeric = (up - down) / (2 * h)
-            let error = abs(numeric - analytic[i]) / max(abs(numeric), abs(analytic[i]), 1e-4)
+            let error = abs(numeric - analytic[i]) / max(abs(numeric), abs(analytic[i]), 1e-3)
             worst = max(worst, error)
         }
         XCTAssertLessThan(worst, 1e-5, "\(label): worst relative gradient error \(worst)", file: file, line: line)
@@ -38,7 +38,7 @@ final class GradientTests: XCTestCase {
     func testConv3BothStrides() {
         for stride in [1, 2] {
             let scratch = Scratch<Double>()
-            let inDims = stride == 1 ? Dims(4, 3, 5) : Dims(4, 6, 4)
+            let inDims = stride == 1 ? Dims(6, 5, 3) : Dims(4, 6, 4)   // stride 1: tiles straddle depths
             let od = Conv3.outDims(inDims, stride: stride)
             let cinA = 2, cinB = 1, cout = 3, cin = cinA + cinB
             // Two input blocks, as the decoder's concat gives them.
