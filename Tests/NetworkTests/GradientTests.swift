@@ -58,7 +58,7 @@ final class GradientTests: XCTestCase {
             let dA = Buffer<Double>(count: a.count), dB = Buffer<Double>(count: b.count)
             dA.pointer.update(repeating: 1, count: dA.count); dB.pointer.update(repeating: 1, count: dB.count)
             Conv3.inputGradient(dOutput: r.pointer, cout: cout, inDims: inDims, stride: stride, weights: w.pointer,
-                                dInput: (0..<cinA).map { dA.channel($0, spatial: inDims.count) } + [dB.pointer],
+                                dInput: [(dA.pointer, cinA), (dB.pointer, cinB)],
                                 accumulate: true, scratch: scratch)
             checkGradient("conv stride \(stride) weights", x: w.pointer, count: w.count, analytic: dW.array, loss: loss)
             checkGradient("conv stride \(stride) input A", x: a.pointer, count: a.count, analytic: dA.array.map { $0 - 1 }, loss: loss)

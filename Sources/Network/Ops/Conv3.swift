@@ -58,16 +58,16 @@ enum Conv3 {
         partials.add(into: dWeights)
     }
 
-    /// dInput (+)= the gradient of the conv with respect to its input. `dInput` has one pointer
-    /// per input channel; with `accumulate` false it is overwritten.
+    /// dInput (+)= the gradient of the conv with respect to its input. `dInput` splits Cin into
+    /// consecutive contiguous blocks (pointer, channels); with `accumulate` false it is overwritten.
     /// Stride 1: a stride-1 conv of dOutput with the kernel flipped and its channel axes swapped.
     /// Stride 2: dcol = Wᵀ · dOutput per output slab, scattered back (col2im); slabs one apart
     /// share input slices, so even slabs run first, then odd ones.
     static func inputGradient<T: NetScalar>(
         dOutput: UnsafePointer<T>, cout: Int, inDims: Dims, stride: Int, weights: UnsafePointer<T>,
-        dInput: [UnsafeMutablePointer<T>], accumulate: Bool, scratch: Scratch<T>
+        dInput: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
     ) {
-        let cin = dInput.count
+        let cin = dInput.reduce(0) { $0 + $1.1 }
         let k = cin * 27
         let od = outDims(inDims, stride: stride)
         if stride == 1 {
@@ -79,10 +79,11 @@ enum Conv3 {
             }
             let channels = (0..<cout).map { UnsafePointer(dOutput + $0 * od.count) }
             forward(input: channels, inDims: od, stride: 1, weights: flipped.pointer,
-                    outputs: dInput.map { ($0, 1) }, accumulate: accumulate, scratch: scratch)
+                    outputs: dInput, accumulate: accumulate, scratch: scratch)
             return
         }
-        if !accumulate { for p in dInput { p.update(repeating: 0, count: inDims.count) } }
+        let channels = dInput.flatMap { block in (0..<block.1).map { block.0 + $0 * inDims.count } }
+        if !accumulate { for p in channels { p.update(repeating: 0, count: inDims.count) } }
         scratch.reserve(workers: Engine.threads, count: k * od.b * od.c)
         for parity in 0..<2 {
             let slabs = Array(Swift.stride(from: parity, to: od.a, by: 2))
@@ -94,7 +95,7 @@ enum Conv3 {
                 T.gemm(transA: true, transB: false, m: k, n: cols, k: cout,
                        alpha: 1, a: weights, lda: k, b: dOutput + rows.lowerBound * od.c, ldb: od.count,
                        beta: 0, c: col, ldc: cols)
-                col2imAdd(col: col, dInput: dInput, inDims: inDims, outDims: od, stride: stride, rows: rows)
+                col2imAdd(col: col, dInput: channels, inDims: inDims, outDims: od, stride: stride, rows: rows)
             }
         }
     }
