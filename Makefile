@@ -1,10 +1,13 @@
 # tutor — set-up, build, test. `make demo` and `make test` work on a fresh Debian machine.
 SHELL := /bin/bash
 DEBS := libnifti-dev libnifti2-dev libopenblas-dev libncursesw5-dev libsqlite3-dev zlib1g-dev tmux
-SWIFT_FLAGS := -c release
+# One configuration for the product and the tests, so `make test` builds once.
+SWIFT_FLAGS := -c release -Xswiftc -enable-testing
 TUTOR := .build/release/tutor
 
-.PHONY: deps build test demo bench clean
+PYMODS := numpy scipy nibabel onnx onnxruntime safetensors
+
+.PHONY: deps pydeps build test demo bench clean
 
 # Install the Debian packages the build and the tests need, when any is missing.
 deps:
@@ -15,11 +18,17 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# Python is only the independent reference in tests and benchmarks (onnxruntime, nibabel + scipy);
+# the product never needs it. Tests that need it skip when it cannot be installed.
+pydeps:
+	@python3 -c "import numpy, scipy, nibabel, onnx, onnxruntime, safetensors" 2>/dev/null || \
+	  python3 -m pip install -q $(PYMODS) || echo "python reference tools unavailable: their tests will skip"
+
 build: deps
 	swift build $(SWIFT_FLAGS) --product tutor
 
-test: build
-	swift test $(SWIFT_FLAGS) -Xswiftc -enable-testing
+test: build pydeps
+	swift test $(SWIFT_FLAGS)
 	@for t in Tests/e2e/*.sh; do [ -f "$$t" ] || continue; echo "== $$t"; bash "$$t" $(TUTOR) || exit 1; done
 
 demo: build

@@ -30,7 +30,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
 
         .target(name: "Volumes", dependencies: ["CNIfTI"], swiftSettings: fast + niftiHeaders),
-        .target(name: "Network", dependencies: ["COpenBLAS"], swiftSettings: fast),
+        .target(name: "Network", dependencies: ["Volumes", "COpenBLAS"], swiftSettings: fast),
         .target(name: "Phantom", dependencies: ["Volumes"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["Volumes"], swiftSettings: fast),
         .target(name: "Teacher", dependencies: ["Volumes", "Network", "Evaluation"], swiftSettings: fast),
@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(name: "tutor", dependencies: ["TutorCLI"]),
 
         .testTarget(name: "VolumesTests", dependencies: ["Volumes"]),
-        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "Volumes"]),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "Volumes"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Volumes"]),
         .testTarget(name: "TeacherTests", dependencies: ["Teacher", "Volumes", "Network"]),

@@ -13,6 +13,13 @@ public struct Tutor: ParsableCommand {
         """,
         subcommands: [
             Info.self,
+            ModelCommand.self,
+            BenchCommand.self,
+            DatasetCommand.self,
+            PreprocessCommand.self,
+            Annotate.self,
+            Review.self,
+            TeacherCommand.self,
             PhantomCommand.self,
             Eval.self,
         ]

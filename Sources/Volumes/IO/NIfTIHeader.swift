@@ -72,6 +72,17 @@ struct NIfTIHeader {
             throw TutorError("\(path) has an invalid voxel offset (vox_offset = \(offset)).")
         }
         voxOffset = Int(offset)
+
+        // Without an sform the spacing comes from pixdim; libnifti would quietly turn 0 or NaN into 1.
+        let sformCode = v1 ? Int(f.int16(254)) : Int(f.int32(348))
+        if sformCode <= 0 {
+            for a in 1...3 {
+                let p = v1 ? Double(f.float32(76 + 4 * a)) : f.float64(104 + 8 * a)
+                guard p.isFinite, Affine.spacingRange.contains(abs(p)) else {
+                    throw TutorError("\(path) has an unusable voxel spacing of \(p) mm along axis \(a) (pixdim[\(a)]; expected 0.001 to 1000 mm).")
+                }
+            }
+        }
         scaled = slope.isFinite && slope != 0
         if !intercept.isFinite { intercept = 0 }
     }

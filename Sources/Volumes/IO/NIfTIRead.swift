@@ -31,12 +31,13 @@ public enum NIfTI {
         let voxels: [Float]
         if let reader {
             guard needed <= Gzip.maximumExpansion(of: bytes.count) else {
-                throw TutorError("\(path) declares \(needed) bytes of voxels, more than its \(bytes.count) compressed bytes can hold.")
+                throw TutorError("\(path) is truncated or its header is damaged: it declares \(needed) bytes of voxels, more than its \(bytes.count) compressed bytes can hold.")
             }
             let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: needed, alignment: 16)
             defer { raw.deallocate() }
-            head.withUnsafeBytes { raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<headCount])) }
-            let got = headCount + (try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[headCount...])))
+            let first = min(headCount, needed)   // a tiny volume may end inside the 540 bytes read ahead
+            head.withUnsafeBytes { raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<first])) }
+            let got = first + (try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[first...])))
             guard got == needed else { throw truncated(path, holds: got, needs: needed, compressed: true) }
             voxels = decode(raw.baseAddress! + header.voxOffset, header)
         } else {

@@ -1,0 +1,162 @@
+/// Conv3d with kernel 3, padding 1, stride 1 or 2, no bias, as im2col + GEMM over row tiles.
+///
+/// Shapes (batch 1, channel-major, last axis contiguous):
+///   input   Cin channels of `inDims` (one pointer per channel, so a concat is free)
+///   weights [Cout, Cin·27] — PyTorch's [Cout, Cin, 3, 3, 3] as is
+///   output  [Cout, outDims], outDims = inDims (stride 1) or ⌈inDims / 2⌉ (stride 2)
+/// The bias is left out: every such conv in the UNet feeds an InstanceNorm, which subtracts the
+/// channel mean and with it any bias (so the bias gradient is exactly zero).
+enum Conv3 {
+    static func outDims(_ d: Dims, stride: Int) -> Dims {
+        stride == 1 ? d : Dims((d.a - 1) / 2 + 1, (d.b - 1) / 2 + 1, (d.c - 1) / 2 + 1)
+    }
+
+    /// output = conv(input, weights). `outputs` splits Cout into consecutive contiguous blocks
+    /// (pointer, channels); with `accumulate` the result is added to what they hold.
+    static func forward<T: NetScalar>(
+        input: [UnsafePointer<T>], inDims: Dims, stride: Int, weights: UnsafePointer<T>,
+        outputs: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
+    ) {
+        let k = input.count * 27
+        let od = outDims(inDims, stride: stride)
+        let tiling = RowTiling(rows: od.a * od.b, rowLength: od.c, k: k, workers: Engine.threads)
+        scratch.reserve(workers: Engine.threads, count: k * tiling.maxColumns)
+        Engine.forEachTile(tiling.tiles) { tile, worker in
+            let rows = tiling.range(tile)
+            let cols = rows.count * od.c
+            let col = scratch.block(worker)
+            im2col(input: input, inDims: inDims, outDims: od, stride: stride, rows: rows, col: col)
+            var first = 0
+            for (out, m) in outputs {
+                T.gemm(transA: false, transB: false, m: m, n: cols, k: k,
+                       alpha: 1, a: weights + first * k, lda: k, b: col, ldb: cols,
+                       beta: accumulate ? 1 : 0, c: out + rows.lowerBound * od.c, ldc: od.count)
+                first += m
+            }
+        }
+    }
+
+    /// dWeights[Cout, Cin·27] += dOutput[Cout, outDims] · im2col(input)ᵀ.
+    static func weightGradient<T: NetScalar>(
+        input: [UnsafePointer<T>], inDims: Dims, stride: Int, dOutput: UnsafePointer<T>, cout: Int,
+        dWeights: UnsafeMutablePointer<T>, scratch: Scratch<T>
+    ) {
+        let k = input.count * 27
+        let od = outDims(inDims, stride: stride)
+        let tiling = RowTiling(rows: od.a * od.b, rowLength: od.c, k: k, workers: Engine.threads)
+        scratch.reserve(workers: Engine.threads, count: k * tiling.maxColumns)
+        let partials = Partials<T>(workers: Engine.threads, count: cout * k)
+        Engine.forEachTile(tiling.tiles) { tile, worker in
+            let rows = tiling.range(tile)
+            let cols = rows.count * od.c
+            let col = scratch.block(worker)
+            im2col(input: input, inDims: inDims, outDims: od, stride: stride, rows: rows, col: col)
+            T.gemm(transA: false, transB: true, m: cout, n: k, k: cols,
+                   alpha: 1, a: dOutput + rows.lowerBound * od.c, lda: od.count, b: col, ldb: cols,
+                   beta: 1, c: partials.block(worker), ldc: k)
+        }
+        partials.add(into: dWeights)
+    }
+
+    /// dInput (+)= the gradient of the conv with respect to its input. `dInput` has one pointer
+    /// per input channel; with `accumulate` false it is overwritten.
+    /// Stride 1: a stride-1 conv of dOutput with the kernel flipped and its channel axes swapped.
+    /// Stride 2: dcol = Wᵀ · dOutput per output slab, scattered back (col2im); slabs one apart
+    /// share input slices, so even slabs run first, then odd ones.
+    static func inputGradient<T: NetScalar>(
+        dOutput: UnsafePointer<T>, cout: Int, inDims: Dims, stride: Int, weights: UnsafePointer<T>,
+        dInput: [UnsafeMutablePointer<T>], accumulate: Bool, scratch: Scratch<T>
+    ) {
+        let cin = dInput.count
+        let k = cin * 27
+        let od = outDims(inDims, stride: stride)
+        if stride == 1 {
+            let flipped = Buffer<T>(count: cin * cout * 27)
+            for co in 0..<cout {
+                for ci in 0..<cin {
+                    for j in 0..<27 { flipped.pointer[ci * cout * 27 + co * 27 + 26 - j] = weights[co * k + ci * 27 + j] }
+                }
+            }
+            let channels = (0..<cout).map { UnsafePointer(dOutput + $0 * od.count) }
+            forward(input: channels, inDims: od, stride: 1, weights: flipped.pointer,
+                    outputs: dInput.map { ($0, 1) }, accumulate: accumulate, scratch: scratch)
+            return
+        }
+        if !accumulate { for p in dInput { p.update(repeating: 0, count: inDims.count) } }
+        scratch.reserve(workers: Engine.threads, count: k * od.b * od.c)
+        for parity in 0..<2 {
+            let slabs = Array(Swift.stride(from: parity, to: od.a, by: 2))
+            Engine.forEachTile(slabs.count) { tile, worker in
+                let d = slabs[tile]
+                let rows = (d * od.b)..<((d + 1) * od.b)
+                let cols = rows.count * od.c
+                let col = scratch.block(worker)
+                T.gemm(transA: true, transB: false, m: k, n: cols, k: cout,
+                       alpha: 1, a: weights, lda: k, b: dOutput + rows.lowerBound * od.c, ldb: od.count,
+                       beta: 0, c: col, ldc: cols)
+                col2imAdd(col: col, dInput: dInput, inDims: inDims, outDims: od, stride: stride, rows: rows)
+            }
+        }
+    }
+
+    /// col[Cin·27, rows·outC]: row (ci, kd, kh, kw) holds input ci at each output voxel's
+    /// neighbour (d·s + kd − 1, h·s + kh − 1, w·s + kw − 1), zero outside the volume.
+    static func im2col<T: NetScalar>(
+        input: [UnsafePointer<T>], inDims: Dims, outDims od: Dims, stride s: Int, rows: Range<Int>,
+        col: UnsafeMutablePointer<T>
+    ) {
+        let cols = rows.count * od.c
+        let inC = inDims.c
+        for ci in 0..<input.count {
+            let src = input[ci]
+            for kd in 0..<3 { for kh in 0..<3 { for kw in 0..<3 {
+                let base = col + (ci * 27 + kd * 9 + kh * 3 + kw) * cols
+                for r in rows {
+                    let dst = base + (r - rows.lowerBound) * od.c
+                    let id = (r / od.b) * s + kd - 1, ih = (r % od.b) * s + kh - 1
+                    if id < 0 || id >= inDims.a || ih < 0 || ih >= inDims.b {
+                        dst.update(repeating: 0, count: od.c)
+                        continue
+                    }
+                    let line = src + (id * inDims.b + ih) * inC
+                    if s == 1 {
+                        switch kw {
+                        case 0: dst[0] = 0; (dst + 1).update(from: line, count: inC - 1)
+                        case 1: dst.update(from: line, count: inC)
+                        default: dst.update(from: line + 1, count: inC - 1); dst[inC - 1] = 0
+                        }
+                    } else {
+                        for w in 0..<od.c {
+                            let iw = w * s + kw - 1
+                            dst[w] = iw >= 0 && iw < inC ? line[iw] : 0
+                        }
+                    }
+                }
+            }}}
+        }
+    }
+
+    /// The adjoint of `im2col`: adds each col entry back onto the input voxel it was read from.
+    static func col2imAdd<T: NetScalar>(
+        col: UnsafePointer<T>, dInput: [UnsafeMutablePointer<T>], inDims: Dims, outDims od: Dims,
+        stride s: Int, rows: Range<Int>
+    ) {
+        let cols = rows.count * od.c
+        for ci in 0..<dInput.count {
+            let dst = dInput[ci]
+            for kd in 0..<3 { for kh in 0..<3 { for kw in 0..<3 {
+                let base = col + (ci * 27 + kd * 9 + kh * 3 + kw) * cols
+                for r in rows {
+                    let src = base + (r - rows.lowerBound) * od.c
+                    let id = (r / od.b) * s + kd - 1, ih = (r % od.b) * s + kh - 1
+                    if id < 0 || id >= inDims.a || ih < 0 || ih >= inDims.b { continue }
+                    let line = dst + (id * inDims.b + ih) * inDims.c
+                    for w in 0..<od.c {
+                        let iw = w * s + kw - 1
+                        if iw >= 0 && iw < inDims.c { line[iw] += src[w] }
+                    }
+                }
+            }}}
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import COpenBLAS
+import Foundation
+
+/// How many cores the engine keeps busy. Work is split into tiles that workers take in turn;
+/// each worker calls a single-threaded OpenBLAS on a tile that fits in its own cache, which beats
+/// one large multi-threaded GEMM over a buffer that does not (see Docs/network.md).
+public enum Engine {
+    nonisolated(unsafe) private static var configuredThreads: Int = {
+        openblas_set_num_threads(1)
+        return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64))
+    }()
+
+    /// Worker count for every pass of the engine (default: the number of active cores).
+    public static var threads: Int {
+        get { configuredThreads }
+        set { configuredThreads = max(1, newValue) }
+    }
+
+    /// Runs `body(tile, worker)` for every tile in `0..<tiles`, on up to `threads` workers;
+    /// `worker` (0..<threads) indexes per-worker scratch. Tiles go to whichever worker is free.
+    static func forEachTile(_ tiles: Int, _ body: (_ tile: Int, _ worker: Int) -> Void) {
+        let workers = min(threads, tiles)
+        if workers <= 1 {
+            for t in 0..<tiles { body(t, 0) }
+            return
+        }
+        let next = TileCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            while let t = next.take(below: tiles) { body(t, worker) }
+        }
+    }
+}
+
+/// A shared tile counter; tiles are coarse (a GEMM each), so a lock costs nothing measurable.
+private final class TileCounter: @unchecked Sendable {
+    private var next = 0
+    private let lock = NSLock()
+    func take(below limit: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < limit else { return nil }
+        next += 1
+        return next - 1
+    }
+}
+
+/// One scratch block per worker, grown on demand and reused across layers.
+final class Scratch<T: NetScalar>: @unchecked Sendable {
+    private var blocks: [UnsafeMutablePointer<T>] = []
+    private var sizes: [Int] = []
+
+    /// Returns worker `w`'s block with room for `count` values. Call before going parallel.
+    func reserve(workers: Int, count: Int) {
+        while blocks.count < workers { blocks.append(.allocate(capacity: 1)); sizes.append(1) }
+        for w in 0..<workers where sizes[w] < count {
+            blocks[w].deallocate()
+            blocks[w] = .allocate(capacity: count)
+            sizes[w] = count
+        }
+    }
+    func block(_ w: Int) -> UnsafeMutablePointer<T> { blocks[w] }
+    /// Frees every block (after a pass, so the scratch does not count towards idle memory).
+    func release() {
+        for b in blocks { b.deallocate() }
+        blocks = []; sizes = []
+    }
+    deinit { release() }
+}

@@ -1,0 +1,46 @@
+import COpenBLAS
+import Foundation
+
+/// The number type the engine computes in. `Float` runs the product; `Double` runs the same
+/// code for gradient checks against finite differences. The one place the two differ is the
+/// dense product: `sgemm` or `dgemm` from OpenBLAS.
+public protocol NetScalar: BinaryFloatingPoint, Sendable {
+    /// C[M, N] = alpha · op(A) · op(B) + beta · C, all row-major (CBLAS conventions).
+    static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    static func exp(_ x: Self) -> Self
+    static func sqrt(_ x: Self) -> Self
+}
+
+extension Float: NetScalar {
+    @inline(__always)
+    public static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    @inline(__always) public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
+    @inline(__always) public static func sqrt(_ x: Float) -> Float { x.squareRoot() }
+}
+
+extension Double: NetScalar {
+    @inline(__always)
+    public static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
+    @inline(__always) public static func sqrt(_ x: Double) -> Double { x.squareRoot() }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import Network
+import Volumes
+
+/// `tutor bench teacher`: median time of the teacher network's forward pass (and training step).
+struct BenchTeacher: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "teacher",
+        abstract: "Time the teacher UNet3D's forward pass (and, with --train, a training step) on random data.",
+        discussion: """
+        Builds a He-initialised network, runs one warm-up pass, then reports the median of \
+        --runs passes. A training step is a forward pass that keeps its activations, the Dice \
+        loss, the backward pass and an Adam update. Peak memory is the process's VmHWM.
+        """
+    )
+
+    @Option(name: .long, help: "Channels per level, top level first.")
+    var channels: String = "16,32,64,128"
+
+    @Option(name: .long, help: "Input channels (2 for the box-guided teacher).")
+    var inChannels: Int = 2
+
+    @Option(name: .long, help: "Edge length of the cubic input.")
+    var size: Int = 128
+
+    @Option(name: .long, help: "Worker threads (default: every core).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Timed runs; the median is reported.")
+    var runs: Int = 5
+
+    @Flag(name: .long, help: "Also time training steps.")
+    var train = false
+
+    @Flag(name: .long, help: "Print one JSON line instead of text.")
+    var json = false
+
+    func run() throws {
+        let list = channels.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !list.isEmpty, list.count == channels.split(separator: ",").count, list.allSatisfy({ $0 > 0 }) else {
+            throw TutorError("--channels '\(channels)' is not a comma list of positive integers such as 16,32,64,128.")
+        }
+        guard runs > 0, size > 0, inChannels > 0 else { throw TutorError("--runs, --size and --in-channels must be positive.") }
+        if let threads { Engine.threads = threads }
+        let config = UNetConfig(inChannels: inChannels, outChannels: 1, channels: list)
+        let net = UNet3D(config: config, seed: 1)
+        var rng = SeededGenerator(seed: 2)
+        let shape = [1, inChannels, size, size, size]
+        let x = Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float(rng.normal()) })
+        _ = try config.inputDims(shape, name: "--size \(size)")
+
+        func median(_ body: () throws -> Void) rethrows -> Double {
+            try body()
+            var times: [Double] = []
+            for _ in 0..<runs {
+                let t = Date()
+                try body()
+                times.append(Date().timeIntervalSince(t))
+            }
+            return times.sorted()[times.count / 2]
+        }
+        let forward = try median { _ = try net.forward(x) }
+        var trainStep: Double?
+        if train {
+            let target = Tensor(shape: [1, 1, size, size, size],
+                                values: (0..<(size * size * size)).map { Float(($0 / 7) % 2) })
+            let trainer = Trainer(net: net, virtualBatch: 1)
+            trainStep = try median { try trainer.train(input: x, target: target) }
+        }
+        let gflop = config.flops(input: Dims(size, size, size)) / 1e9
+        let peak = peakResidentMegabytes()
+        if json {
+            var fields = [
+                "\"channels\":\"\(list.map(String.init).joined(separator: ","))\"", "\"size\":\(size)",
+                "\"threads\":\(Engine.threads)", "\"runs\":\(runs)",
+                "\"median_s\":\(fmt(forward, 4))", "\"gflop\":\(fmt(gflop, 2))",
+                "\"gflops_per_s\":\(fmt(gflop / forward, 1))", "\"peak_rss_mb\":\(fmt(peak, 0))",
+            ]
+            if let trainStep {
+                fields += ["\"train_median_s\":\(fmt(trainStep, 4))", "\"train_over_forward\":\(fmt(trainStep / forward, 2))"]
+            }
+            print("{\(fields.joined(separator: ","))}")
+        } else {
+            print("UNet3D channels \(channels), \(inChannels) input channels, \(size)³, \(Engine.threads) threads, median of \(runs)")
+            print("forward:  \(fmt(forward, 3)) s  (\(fmt(gflop, 1)) GFLOP, \(fmt(gflop / forward, 1)) GFLOP/s)")
+            if let trainStep { print("training step: \(fmt(trainStep, 3)) s  (\(fmt(trainStep / forward, 2))× forward)") }
+            print("peak RSS: \(fmt(peak, 0)) MB")
+        }
+    }
+
+    private func fmt(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
+
+    /// VmHWM from /proc/self/status, in MB (0 where there is no /proc).
+    private func peakResidentMegabytes() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kb / 1024
+    }
+}
