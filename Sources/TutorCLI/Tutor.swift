@@ -21,6 +21,7 @@ public struct Tutor: ParsableCommand {
             Review.self,
             TeacherCommand.self,
             PhantomCommand.self,
+            Eval.self,
         ]
     )
     public init() {}
