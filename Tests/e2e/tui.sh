@@ -31,6 +31,10 @@ start() {  # start NAME ENV... -- ARGS: a tutor annotate session named wb in a 1
   T new-session -d -s wb -x 100 -y 30 "env $1 '$TUTOR' annotate $2; echo EXIT=\$?; sleep 60"
 }
 
+# A session that outlives the others, so the tmux server does not exit (and race a new client)
+# each time the workbench session is replaced.
+T new-session -d -s keep -x 100 -y 30 "sleep 3600"
+
 mapfile -t BOXES < <(python3 "$HERE/make_case.py" "$WORK/data/case01")
 cp -r "$WORK/data/case01" "$WORK/data/case02"
 FIRST=(${BOXES[0]}); MIDDLE=(${BOXES[$(( ${#BOXES[@]} / 2 ))]}); LAST=(${BOXES[-1]})
@@ -102,6 +106,41 @@ screen | sed -n '3,26p' | grep -q '@' || fail "plain ramp: no @ for bright tissu
 screen | sed -n '3,26p' | grep -q '▀' && fail "plain mode drew half-blocks"
 keys q; waitfor "EXIT=0"
 
+echo "== radiological view: the tumour in the patient's right lung shows on the screen's left"
+start "TERM=vt100" "'$WORK/data/case01'"
+waitfor "slice ${MIDDLE[0]}/39"
+screen | sed -n '3,26p' | cut -c1-50 | grep -q '1111' || fail "box (drawn as 1s in plain mode) not on the left half"
+screen | sed -n '3,26p' | cut -c51-100 | grep -q '1111' && fail "box drawn on the right half"
+keys q; waitfor "EXIT=0"
+
+if command -v screen >/dev/null; then
+  echo "== inside GNU screen (TERM=screen: 8 colours, so the plain ramp)"
+  T kill-session -t wb 2>/dev/null || true
+  T new-session -d -s wb -x 100 -y 30 "screen -q '$TUTOR' annotate '$WORK/data/case02'; echo EXIT=\$?; sleep 60"
+  waitfor "slice 20/39"
+  screen | sed -n '3,26p' | grep -q '@' || fail "plain ramp inside screen"
+  command_line "slice 5"
+  waitfor "slice 5/39"
+  command_line "slice 20"; waitfor "slice 20/39"
+  keys q; waitfor "EXIT=0"
+else
+  echo "== GNU screen: skipped (not installed)"
+fi
+
+echo "== the mouse: a drag draws a box, the wheel changes slice (SGR 1006 reports, as xterm sends)"
+start "TERM=xterm-256color" "'$WORK/data/case02'"
+waitfor "slice 20/39"
+T send-keys -t wb -l $'\e[<0;30;8M'
+waitfor "BOX: mark the other corner"
+T send-keys -t wb -l $'\e[<32;45;14M'; sleep 0.2; T send-keys -t wb -l $'\e[<0;45;14m'
+waitfor "1/1 boxes"
+screen | tail -1 | grep -qE "^box [0-9]+ [0-9]+ [0-9]+ [0-9]+ on slice 20, tumour 1" || fail "drag made no box"
+T send-keys -t wb -l $'\e[<64;45;14M'
+waitfor "slice 21/39"
+keys ',' x
+waitfor "0/0 boxes"
+keys q; waitfor "EXIT=0"
+
 echo "== SIGHUP (lost connection) keeps every edit"
 start "TERM=xterm-256color" "'$WORK/data/case02'"
 waitfor "slice 20/39"
@@ -121,6 +160,6 @@ command_line "box 30 30 40 40"
 waitfor "NOT SAVED"
 keys q
 waitfor "EXIT=0"
-screen | grep -q '"x_min":30' || fail "the unsaved boxes were not printed on exit"
+T capture-pane -p -J -t wb | grep -q '"x_max":40,"x_min":30' || fail "the unsaved boxes were not printed on exit"
 
 echo "tui.sh: all checks passed"

@@ -90,9 +90,10 @@ public final class Session {
                         proposalDue = (version, Date().addingTimeInterval(delay))
                     case .cancelProposal:
                         runner.cancel(); proposalDue = nil
+                    case .redraw:
+                        terminal.invalidate()
                     case .quit:
-                        carryOut(effects.filter { $0 != .quit }, state: &state, runner: runner)
-                        break loop
+                        break loop   // the effects before it (saves) are already on their way
                     case .openCase(let offset):
                         runner.cancel(); proposalDue = nil
                         if !switchCase(by: offset, state: &state) {
@@ -112,6 +113,7 @@ public final class Session {
         let lost = unsaved.all
         if !lost.isEmpty {
             let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
             let lines = lost.map { id, boxes in
                 "\(id): " + (String(data: (try? encoder.encode(BoxFile(image: "ct.nii.gz", boxes: boxes))) ?? Data(), encoding: .utf8) ?? "")
             }

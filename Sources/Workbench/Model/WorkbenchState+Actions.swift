@@ -111,6 +111,7 @@ extension WorkbenchState {
         case .commandLine: mode = .command; commandText = ""; historyIndex = nil
         case .cancel:
             anchor = nil; dragging = false; selectedBox = nil; mode = .normal; message = ""
+        case .redraw: return [.redraw]
         }
         return []
     }
