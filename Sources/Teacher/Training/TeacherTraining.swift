@@ -167,7 +167,7 @@ public final class TeacherTraining {
 }
 
 /// An n³ cube at offset `o` of a Volume-ordered block of `size`, optionally mirrored along i.
-func cube(_ src: [Float], _ size: GridSize, _ o: SIMD3<Int>, _ n: Int, _ flipI: Bool) -> [Float] {
+public func cube(_ src: [Float], _ size: GridSize, _ o: SIMD3<Int>, _ n: Int, _ flipI: Bool) -> [Float] {
     var out = [Float](repeating: 0, count: n * n * n)
     for c in 0..<n { for b in 0..<n {
         let srcRow = size.i * ((o.y + b) + size.j * (o.z + c)) + o.x, dstRow = n * (b + n * c)
