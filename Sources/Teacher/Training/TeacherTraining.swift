@@ -22,9 +22,12 @@ public struct TeacherTrainingOptions: Sendable {
     public init() {}
 }
 
-/// One line of the training log (also `train-log.csv`).
+/// One line of the training log (also `train-log.csv`); the students log the same way.
 public struct TeacherLogLine: Sendable {
     public var samples: Int, seconds: Double, loss: Double, validationDSC: Double?
+    public init(samples: Int, seconds: Double, loss: Double, validationDSC: Double?) {
+        self.samples = samples; self.seconds = seconds; self.loss = loss; self.validationDSC = validationDSC
+    }
 }
 
 /// Trains a teacher on in-memory samples, writing into `folder`: `checkpoint.safetensors` (weights +
