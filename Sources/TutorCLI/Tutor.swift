@@ -20,6 +20,10 @@ public struct Tutor: ParsableCommand {
             Annotate.self,
             Review.self,
             TeacherCommand.self,
+            StudentCommand.self,
+            PseudoLabelCommand.self,
+            Segment.self,
+            Experiment.self,
         ]
     )
     public init() {}
