@@ -48,6 +48,29 @@ public struct PhantomOptions: Sendable {
 }
 
 extension PhantomCase {
+    /// Keeps in the label only each tumour's main part: the component holding the most of its
+    /// labelled voxels near the centre. Thin spicule tips and slivers that the slice averaging cut
+    /// off stay in the CT, as a radiologist would leave them out of the mask.
+    static func keepMainParts(_ lab: inout [Float], of tumours: [Tumour], size: GridSize,
+                              pixel: Double, thickness: Double, zLow: Double) {
+        let comps = connectedComponents(of: Volume(size: size, spacing: [pixel, pixel, thickness], voxels: lab))
+        var keep = Set<Int32>()
+        for t in tumours {
+            var votes: [Int32: Int] = [:]
+            let r = t.radius * 0.8
+            let k0 = max(Int((t.centre.z - r - zLow) / thickness), 0), k1 = min(Int((t.centre.z + r - zLow) / thickness), size.k - 1)
+            let j0 = max(Int((t.centre.y - r) / pixel), 0), j1 = min(Int((t.centre.y + r) / pixel), size.j - 1)
+            let i0 = max(Int((t.centre.x - r) / pixel), 0), i1 = min(Int((t.centre.x + r) / pixel), size.i - 1)
+            guard k0 <= k1, j0 <= j1, i0 <= i1 else { continue }
+            for k in k0...k1 { for j in j0...j1 { for i in i0...i1 {
+                let l = comps.labels[i + size.i * (j + size.j * k)]
+                if l > 0 { votes[l, default: 0] += 1 }
+            } } }
+            if let best = votes.max(by: { $0.value < $1.value })?.key { keep.insert(best) }
+        }
+        for idx in lab.indices where comps.labels[idx] > 0 && !keep.contains(comps.labels[idx]) { lab[idx] = 0 }
+    }
+
     /// Makes case `index` of the series started by `seed`; the same pair always gives the same case.
     public static func generate(seed: UInt64, index: Int, options: PhantomOptions = PhantomOptions()) -> PhantomCase {
         var rng = SeededGenerator.derived(seed: seed, index: UInt64(index))
@@ -103,6 +126,8 @@ extension PhantomCase {
             hu[idx] *= scale
             lab[idx] = lab[idx] * scale >= 0.5 ? 1 : 0
         }
+        keepMainParts(&lab, of: tumours, size: GridSize(options.matrix, options.matrix, slices),
+                      pixel: pixel, thickness: thickness, zLow: zLow)
         ScannerNoise.blurInPlane(&hu, ni: options.matrix, nj: options.matrix, nk: slices)
         let noise = rng.uniform(10...25)
         ScannerNoise.add(to: &hu, inside: inside, std: noise, airStd: 2.5,

@@ -22,6 +22,10 @@ public struct Tutor: ParsableCommand {
             TeacherCommand.self,
             PhantomCommand.self,
             Eval.self,
+            StudentCommand.self,
+            PseudoLabelCommand.self,
+            Segment.self,
+            Experiment.self,
         ]
     )
     public init() {}

@@ -38,6 +38,7 @@ struct PhantomCommand: ParsableCommand {
         let start = Date()
         try PhantomWriter.write(count: count, first: first, seed: seed, to: out, jobs: jobs) { name in
             print("\(name)  \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+            fflush(stdout)   // progress shows as it happens, also when piped to a log
         }
         print("wrote \(count) case\(count == 1 ? "" : "s") to \(out)")
     }
