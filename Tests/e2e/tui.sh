@@ -2,6 +2,8 @@
 # End-to-end test of the workbench: drives the real `tutor annotate` in tmux (100×30), as a person
 # would, and checks the screen at each step and the files it leaves.
 # usage: bash Tests/e2e/tui.sh PATH_TO_TUTOR
+# The proposals come from the threshold teacher (--method threshold), so the test does not depend
+# on which network weights are bundled.
 set -euo pipefail
 TUTOR=$(realpath "${1:?usage: tui.sh PATH_TO_TUTOR}")
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +43,7 @@ FIRST=(${BOXES[0]}); MIDDLE=(${BOXES[$(( ${#BOXES[@]} / 2 ))]}); LAST=(${BOXES[-
 widen() { echo "$(($2 - 1)) $(($3 - 1)) $(($4 + 1)) $(($5 + 1))"; }
 
 echo "== open a case, draw boxes on three key slices, interpolate, propose, accept"
-start "TERM=xterm-256color" "'$WORK/data' --case case01 --slice ${MIDDLE[0]}"
+start "TERM=xterm-256color" "'$WORK/data' --case case01 --slice ${MIDDLE[0]} --method threshold"
 waitfor "slice ${MIDDLE[0]}/39"
 screen | head -1 | grep -q "tutor │ case01 │ tumour 1 │ VIEW" || fail "title bar"
 screen | grep -qE "^R .* L$" || fail "side labels R and L"
