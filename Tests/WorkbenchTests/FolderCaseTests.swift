@@ -39,6 +39,13 @@ final class FolderCaseTests: XCTestCase {
         XCTAssertEqual(contents.state, .accepted)
         XCTAssertEqual(contents.proposal?.voxels.reduce(0, +), 1)
         XCTAssertEqual(try NIfTI.read(folder.appendingPathComponent("label.nii.gz").path).storedType, "uint8")
+        // Boxes changed after accepting: the newer proposal is what reopening shows.
+        var newer = mask
+        newer[13, 10, 4] = 1
+        try source.saveProposal(newer)
+        contents = try FolderCase(folder: folder).open()
+        XCTAssertEqual(contents.state, .proposed)
+        XCTAssertEqual(contents.proposal?.voxels.reduce(0, +), 2)
         try source.reject(reason: "wrong lobe")
         XCTAssertEqual(try FolderCase(folder: folder).open().state, .rejected(reason: "wrong lobe"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("tmp") }
