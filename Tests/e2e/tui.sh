@@ -129,6 +129,25 @@ else
   echo "== GNU screen: skipped (not installed)"
 fi
 
+echo "== brush, undo, brush again: the painted disc is saved as the proposal"
+start "TERM=xterm-256color" "'$WORK/data/case02'"
+waitfor "slice 20/39"
+keys B
+waitfor "BRUSH r=3"
+keys Enter
+waitfor "│ proposed │"
+keys u
+waitfor "undone: brush on slice 20"
+keys Enter Escape
+waitfor "VIEW"
+keys q; waitfor "EXIT=0"
+python3 - "$WORK/data/case02/proposal.nii.gz" <<'PY' || fail "brushed mask not saved"
+import sys, nibabel as nib
+n = int((nib.load(sys.argv[1]).get_fdata() > 0.5).sum())
+print(f'brushed voxels: {n}')
+assert n == 29, n   # a disc of radius 3 voxels
+PY
+
 echo "== the mouse: a drag draws a box, the wheel changes slice (SGR 1006 reports, as xterm sends)"
 start "TERM=xterm-256color" "'$WORK/data/case02'"
 waitfor "slice 20/39"

@@ -25,6 +25,7 @@ public final class Session {
     private var done = 0
     /// Boxes that could not be saved, by case, printed on exit so no edit is ever lost.
     private let unsaved = Unsaved()
+    private let latestMask = Generation()
 
     public init(cases: [CaseSource], start: Int = 0, proposer: any Proposer, options: Options) {
         self.cases = cases; index = start; self.proposer = proposer; self.options = options
@@ -144,7 +145,10 @@ public final class Session {
                 }
             case .saveProposal:
                 guard let mask = state.mask else { continue }
-                job = { try source.saveProposal(mask) }
+                // Brushing queues a save per dab; only the newest mask needs writing.
+                let generation = latestMask.next()
+                let latest = latestMask
+                job = { if latest.isCurrent(generation) { try source.saveProposal(mask) } }
             case .accept:
                 guard let mask = state.mask else { continue }
                 done += 1
@@ -206,4 +210,12 @@ final class Unsaved: @unchecked Sendable {
     private var boxes: [String: [Box]] = [:]
     func set(_ id: String, _ value: [Box]?) { lock.lock(); boxes[id] = value; lock.unlock() }
     var all: [String: [Box]] { lock.lock(); defer { lock.unlock() }; return boxes }
+}
+
+/// A counter the UI bumps and the saver compares, so a queued write can tell it is stale.
+final class Generation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+    func isCurrent(_ n: Int) -> Bool { lock.lock(); defer { lock.unlock() }; return n == value }
 }
