@@ -6,7 +6,7 @@ import Volumes
 /// stops it between tumours. The engine caches the image's normalisation between calls; the
 /// session's runner calls it from one serial queue only.
 public final class EngineProposer: Proposer, @unchecked Sendable {
-    private let engine: ProposalEngine
+    public let engine: ProposalEngine
     public var name: String { engine.label == "threshold" ? "threshold teacher" : "teacher (\(engine.label))" }
 
     public init(engine: ProposalEngine) { self.engine = engine }
