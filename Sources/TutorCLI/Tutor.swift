@@ -12,6 +12,7 @@ public struct Tutor: ParsableCommand {
         and students trained on strong + pseudo-strong labels segment with no human in the loop.
         """,
         subcommands: [
+            Demo.self,
             Info.self,
             ModelCommand.self,
             BenchCommand.self,
