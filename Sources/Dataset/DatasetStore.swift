@@ -184,10 +184,15 @@ public final class DatasetStore: @unchecked Sendable {
     }
 
     /// The current time as ISO 8601 UTC with milliseconds, e.g. `2026-11-26T14:03:00.123Z`.
-    static func timestamp() -> String {
+    static func timestamp() -> String { isoFormatter().string(from: Date()) }
+
+    /// Reads a time written by `timestamp`.
+    static func date(_ timestamp: String) -> Date? { isoFormatter().date(from: timestamp) }
+
+    private static func isoFormatter() -> ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
+        return formatter
     }
 
     /// This machine's name, as recorded in locks.

@@ -59,9 +59,7 @@ extension DatasetStore {
 
     static func isAlive(_ lock: CaseLock) -> Bool {
         if lock.host != hostName {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            guard let since = formatter.date(from: lock.at) else { return false }
+            guard let since = date(lock.at) else { return false }
             return Date().timeIntervalSince(since) < remoteLockHours * 3600
         }
         return kill(lock.pid, 0) == 0 || errno == EPERM
