@@ -11,8 +11,12 @@ public enum NIfTI {
     /// else the qform when qform_code > 0, else pixdim scaling; world is NIfTI RAS+ mm.
     /// Throws `TutorError` naming the file for anything missing, damaged, or not a 3D scalar volume.
     public static func read(_ path: String) throws -> Volume {
+        try read(bytes: FileBytes.read(path), path: path)
+    }
+
+    /// Reads a volume from the whole contents of a file (`path` only names it in messages).
+    static func read(bytes: [UInt8], path: String) throws -> Volume {
         nifti_set_debug_level(0)   // libnifti would print its own diagnostics on stderr
-        let bytes = try FileBytes.read(path)
         let gzip = Gzip.isCompressed(bytes)
         let reader = gzip ? try GzipReader(bytes, path: path) : nil
 
