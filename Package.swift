@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["Volumes"], swiftSettings: fast),
         .target(name: "Teacher", dependencies: ["Volumes", "Network", "Evaluation"], swiftSettings: fast),
         .target(name: "Student", dependencies: ["Volumes", "Network", "Teacher", "Evaluation"], swiftSettings: fast),
-        .target(name: "Dataset", dependencies: ["Volumes", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Dataset", dependencies: ["Volumes", "Teacher", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Workbench", dependencies: ["Volumes", "Teacher", "Dataset", "CNCurses"]),
         .target(name: "TutorCLI", dependencies: [
             "Volumes", "Network", "Phantom", "Evaluation", "Teacher", "Student", "Dataset", "Workbench",
@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "Volumes"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Volumes"]),
         .testTarget(name: "TeacherTests", dependencies: ["Teacher", "Volumes", "Network"]),
+        .testTarget(name: "StudentTests", dependencies: ["Student", "Volumes", "Network", "Teacher", "Dataset"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Volumes"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Volumes"]),
         .testTarget(name: "CLITests", dependencies: ["TutorCLI"]),

@@ -2,9 +2,9 @@ import Network
 import Volumes
 
 /// Volume order (i fastest) ⇄ the network's tensor order ([1, C, i, j, k] with k fastest, MODEL.md).
-enum ChannelPacking {
+public enum ChannelPacking {
     /// Stacks same-sized channels (each `size.count` floats in Volume order) into a [1, C, i, j, k] tensor.
-    static func pack(_ channels: [[Float]], size: GridSize) -> Tensor {
+    public static func pack(_ channels: [[Float]], size: GridSize) -> Tensor {
         let n = size.count
         var values = [Float](repeating: 0, count: n * channels.count)
         values.withUnsafeMutableBufferPointer { out in
@@ -21,7 +21,7 @@ enum ChannelPacking {
     }
 
     /// Channel `c` of a [1, C, i, j, k] tensor, in Volume order.
-    static func unpack(_ t: Tensor, channel c: Int) -> [Float] {
+    public static func unpack(_ t: Tensor, channel c: Int) -> [Float] {
         let a = t.shape[2], b = t.shape[3], d = t.shape[4], n = a * b * d
         var out = [Float](repeating: 0, count: n)
         t.values.withUnsafeBufferPointer { src in

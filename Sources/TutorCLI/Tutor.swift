@@ -12,6 +12,7 @@ public struct Tutor: ParsableCommand {
         and students trained on strong + pseudo-strong labels segment with no human in the loop.
         """,
         subcommands: [
+            Demo.self,
             Info.self,
             ModelCommand.self,
             BenchCommand.self,
@@ -22,6 +23,10 @@ public struct Tutor: ParsableCommand {
             TeacherCommand.self,
             PhantomCommand.self,
             Eval.self,
+            StudentCommand.self,
+            PseudoLabelCommand.self,
+            Segment.self,
+            Experiment.self,
         ]
     )
     public init() {}

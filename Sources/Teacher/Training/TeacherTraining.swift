@@ -22,9 +22,12 @@ public struct TeacherTrainingOptions: Sendable {
     public init() {}
 }
 
-/// One line of the training log (also `train-log.csv`).
+/// One line of the training log (also `train-log.csv`); the students log the same way.
 public struct TeacherLogLine: Sendable {
     public var samples: Int, seconds: Double, loss: Double, validationDSC: Double?
+    public init(samples: Int, seconds: Double, loss: Double, validationDSC: Double?) {
+        self.samples = samples; self.seconds = seconds; self.loss = loss; self.validationDSC = validationDSC
+    }
 }
 
 /// Trains a teacher on in-memory samples, writing into `folder`: `checkpoint.safetensors` (weights +
@@ -167,7 +170,7 @@ public final class TeacherTraining {
 }
 
 /// An n³ cube at offset `o` of a Volume-ordered block of `size`, optionally mirrored along i.
-func cube(_ src: [Float], _ size: GridSize, _ o: SIMD3<Int>, _ n: Int, _ flipI: Bool) -> [Float] {
+public func cube(_ src: [Float], _ size: GridSize, _ o: SIMD3<Int>, _ n: Int, _ flipI: Bool) -> [Float] {
     var out = [Float](repeating: 0, count: n * n * n)
     for c in 0..<n { for b in 0..<n {
         let srcRow = size.i * ((o.y + b) + size.j * (o.z + c)) + o.x, dstRow = n * (b + n * c)

@@ -9,14 +9,14 @@ struct Annotate: ParsableCommand {
         commandName: "annotate",
         abstract: "Open the workbench: draw boxes on CT slices, get the teacher's mask, fix and accept it.",
         discussion: """
-        DATASET is a case folder (ct.nii.gz, with boxes.json, proposal.nii.gz and label.nii.gz \
-        written next to it as you work) or a folder of case folders. Everything is saved as you go; \
+        DATASET is a dataset (`tutor dataset init`), a case folder (ct.nii.gz, with boxes.json, \
+        proposal.nii.gz and label.nii.gz written next to it as you work) or a folder of case folders. Everything is saved as you go; \
         reopening a case resumes at the slice and window where you left it. Press ? in the workbench \
         for the keys, : for commands. See Docs/workbench.md.
         """
     )
 
-    @Argument(help: "A case folder, or a folder of case folders.")
+    @Argument(help: "A dataset, a case folder, or a folder of case folders.")
     var dataset: String
 
     @Option(name: .customLong("case"), help: "Open this case (its folder name) first.")
@@ -28,17 +28,18 @@ struct Annotate: ParsableCommand {
     @OptionGroup var workbench: WorkbenchOptions
 
     func run() throws {
-        let cases = try FolderCase.cases(in: URL(fileURLWithPath: dataset))
+        let proposer = try workbench.proposer()
+        let cases = try workbench.cases(in: dataset, teacher: proposer.engine.label)
         var start = 0
         if let caseID {
             guard let found = cases.firstIndex(where: { $0.id == caseID }) else {
-                throw TutorError("\(dataset) has no case \"\(caseID)\"; it has \(cases.prefix(5).map(\.id).joined(separator: ", "))\(cases.count > 5 ? ", …" : "").")
+                throw TutorError("\(dataset) has no case \"\(caseID)\"; it has \(cases.prefix(5).map { $0.id }.joined(separator: ", "))\(cases.count > 5 ? ", …" : "").")
             }
             start = found
         }
         let options = Session.Options(keymap: try Keymap.load(name: workbench.keys), colorMode: try workbench.colorMode(),
                                       startSlice: slice)
-        let farewell = try Session(cases: cases, start: start, proposer: RegionGrowProposer(), options: options).run()
+        let farewell = try Session(cases: cases, start: start, proposer: proposer, options: options).run()
         if !farewell.isEmpty { print(farewell) }
     }
 }

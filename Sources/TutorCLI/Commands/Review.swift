@@ -21,14 +21,15 @@ struct Review: ParsableCommand {
     @OptionGroup var workbench: WorkbenchOptions
 
     func run() throws {
-        let queue = try FolderCase.cases(in: URL(fileURLWithPath: dataset)).filter { $0.storedState == .proposed }
+        let proposer = try workbench.proposer()
+        let queue = try workbench.cases(in: dataset, teacher: proposer.engine.label, proposedOnly: true)
         guard !queue.isEmpty else {
             print("Nothing to review in \(dataset): no case has a proposal waiting.")
             return
         }
         let options = Session.Options(keymap: try Keymap.load(name: workbench.keys), colorMode: try workbench.colorMode(),
                                       review: true)
-        let farewell = try Session(cases: queue, proposer: RegionGrowProposer(), options: options).run()
+        let farewell = try Session(cases: queue, proposer: proposer, options: options).run()
         if !farewell.isEmpty { print(farewell) }
     }
 }

@@ -1,4 +1,8 @@
 import ArgumentParser
+import Dataset
+import Foundation
+import Teacher
+import Volumes
 import Workbench
 
 /// Options shared by `tutor annotate` and `tutor review`.
@@ -12,6 +16,36 @@ struct WorkbenchOptions: ParsableArguments {
         "Force how shades are drawn: truecolor, grey256 or plain. By default it follows COLORTERM, NO_COLOR and the terminal.",
         valueName: "MODE"))
     var color: String?
+
+    @Option(help: "Teacher weights (safetensors); default: the bundled box-guided teacher.")
+    var weights: String?
+
+    @Option(help: "How masks are proposed: net (the teacher network) or threshold (the classical baseline). By default the network when weights exist, else the threshold.")
+    var method: TeacherMethod?
+
+    @Option(help: "Your name in the dataset's audit log (default: $USER).")
+    var user: String?
+
+    /// The teacher the workbench asks for masks.
+    func proposer() throws -> EngineProposer {
+        EngineProposer(engine: try ProposalEngine(method: method, weights: weights.map { URL(fileURLWithPath: $0) },
+                                                  warn: { FileHandle.standardError.write(Data("tutor: \($0)\n".utf8)) }))
+    }
+
+    /// The cases of `path`: a dataset store (a folder with tutor.sqlite), a case folder, or a folder
+    /// of case folders. `proposedOnly` keeps the cases whose proposal awaits review.
+    func cases(in path: String, teacher: String, proposedOnly: Bool = false) throws -> [CaseSource] {
+        let index = URL(fileURLWithPath: path).appendingPathComponent(DatasetStore.indexName).path
+        if FileManager.default.fileExists(atPath: index) {
+            let store = try DatasetStore.open(path)
+            let cases = try StoreCase.cases(of: store, user: user ?? DatasetStore.defaultUser, teacher: teacher,
+                                            state: proposedOnly ? .proposed : nil)
+            guard !cases.isEmpty || proposedOnly else { throw TutorError("the dataset \(path) has no cases yet; add some with `tutor dataset import`.") }
+            return cases
+        }
+        let folders = try FolderCase.cases(in: URL(fileURLWithPath: path))
+        return proposedOnly ? folders.filter { $0.storedState == .proposed } : folders
+    }
 
     func colorMode() throws -> ColorMode? {
         guard let color else { return nil }

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Teacher
+import Volumes
+
+/// `tutor teacher evaluate`: the teacher against the threshold baseline on labelled cases, with boxes
+/// drawn as people draw them.
+struct TeacherEvaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score the teacher and the threshold baseline on labelled cases with human-like boxes.",
+        discussion: """
+        CASES is a case folder (ct.nii.gz + label.nii.gz) or a folder of them. For each case, \
+        --draws sets of boxes are drawn from the label as a person would (each side up to 3 mm loose, \
+        shifted up to 1 mm, now and then a slice left out; seeded), and each method proposes a mask \
+        from the same boxes. Prints DSC per case and method, and the mean ± std.
+        """)
+
+    @Argument(help: "A case folder or a folder of case folders.") var cases: String
+    @Option(help: "Teacher weights (default: the bundled teacher).") var weights: String?
+    @Option(help: "Box sets drawn per case.") var draws: Int = 3
+    @Option(help: "Seed for the drawn boxes.") var seed: UInt64 = 7
+    @Flag(help: "Use the tight boxes (derived from the label) instead of human-like ones.") var tight = false
+
+    func run() throws {
+        let folders = FileManager.default.fileExists(atPath: cases + "/ct.nii.gz")
+            ? [URL(fileURLWithPath: cases)] : try caseFolders(cases)
+        let net = try ProposalEngine(method: .net, weights: weights.map { URL(fileURLWithPath: $0) })
+        let threshold = try ProposalEngine(method: .threshold, weights: nil)
+        var all: [String: [Double]] = ["net": [], "threshold": []]
+        var seconds = 0.0, proposals = 0
+        print(String(format: "%-24@ %5@ %10@ %10@", "case" as NSString, "draw" as NSString, "net DSC" as NSString, "threshold" as NSString))
+        for folder in folders {
+            let image = try VolumeIO.read(folder.appendingPathComponent("ct.nii.gz").path)
+            let label = try VolumeIO.read(folder.appendingPathComponent("label.nii.gz").path)
+            let tightBoxes = axialBoxes(of: label)
+            for draw in 0..<(tight ? 1 : draws) {
+                var rng = SeededGenerator.derived(seed: seed, index: UInt64(draw))
+                let boxes = tight ? tightBoxes
+                    : humanLikeBoxes(tightBoxes, spacing: image.spacing, size: image.size, using: &rng)
+                let started = Date()
+                let a = try score(prediction: net.propose(image: image, boxes: boxes), truth: label).dsc
+                seconds += Date().timeIntervalSince(started); proposals += 1
+                let b = try score(prediction: threshold.propose(image: image, boxes: boxes), truth: label).dsc
+                all["net"]!.append(a); all["threshold"]!.append(b)
+                print(String(format: "%-24@ %5d %10.4f %10.4f", folder.lastPathComponent as NSString, draw, a, b))
+            }
+        }
+        let n = MeanStd(all["net"]!), t = MeanStd(all["threshold"]!)
+        print(String(format: "mean ± std (%d)           net %.4f ± %.4f   threshold %.4f ± %.4f", n.count, n.mean, n.std, t.mean, t.std))
+        print(String(format: "teacher: %@, %.2f s per proposal (image loaded)", net.label, seconds / Double(max(proposals, 1))))
+    }
+}
