@@ -16,7 +16,7 @@ struct ChestAnatomy {
     var domeZ: (Double, Double), domeU: (Double, Double), domeDrop: Double
     // Heart: ellipsoid centre, radii, in-plane rotation (cosine and sine of its angle).
     var heart: SIMD3<Double>, heartRadii: SIMD3<Double>, heartCos: Double, heartSin: Double
-    // Fissures: oblique (both lungs) as z = zOblique + slope · (v − vOblique), horizontal (right) at zHorizontal.
+    // Fissures: oblique (both lungs) as z = zOblique + slope · (v − vOblique + ½(|u − uc| − 60)), horizontal (right) at zHorizontal.
     var zOblique: (Double, Double), vOblique: Double, slope: Double, zHorizontal: Double
     // Spine: vertebral body centre v and radius; disc period and phase (mm).
     var spineV: Double, spineR: Double, discPeriod: Double, discPhase: Double
@@ -156,8 +156,10 @@ struct ChestAnatomy {
     /// between the lobes, bent a little by the slow field.
     @inline(__always) private func fissure(_ u: Double, _ v: Double, _ z: Double, _ f: Double) -> Float {
         let right = u < uc
-        let zf = (right ? zOblique.0 : zOblique.1) + slope * (v - vOblique) + 6 * f
-        let oblique = abs(z - zf) / (1 + slope * slope).squareRoot()
+        // In an axial slice the oblique fissure runs from the hilum forwards and out to the side wall.
+        let lateral = 0.5 * (abs(u - uc) - 60)
+        let zf = (right ? zOblique.0 : zOblique.1) + slope * (v - vOblique + lateral) + 6 * f
+        let oblique = abs(z - zf) / (1 + 1.25 * slope * slope).squareRoot()
         var d = oblique
         // The horizontal fissure of the right lung lies in front of the oblique one.
         if right && z > zf { d = min(d, abs(z - zHorizontal - 4 * f) * 0.6) }

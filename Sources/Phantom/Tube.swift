@@ -1,3 +1,4 @@
+import Foundation
 import Volumes
 
 /// A straight tapered cylinder: vessels, airways, ribs, great vessels and spicules are chains of these.
@@ -77,16 +78,22 @@ struct FineGrid {
         }
     }
 
-    /// Fills every voxel's base tissue from the anatomy.
+    /// Fills every voxel's base tissue from the anatomy, planes spread over the cores.
     mutating func fill(from anatomy: ChestAnatomy) {
-        for k in 0..<nk {
-            let z = z0 + Double(k) * dz
-            for j in 0..<nj {
-                let v = Double(j) * pixel
-                for i in 0..<ni {
-                    let (t, h) = anatomy.classify(Double(i) * pixel, v, z)
-                    let idx = i + ni * (j + nj * k)
-                    hu[idx] = h; tissue[idx] = t.rawValue
+        let (ni, nj, nk, pixel, dz, z0) = (ni, nj, nk, pixel, dz, z0)
+        hu.withUnsafeMutableBufferPointer { hu in
+            tissue.withUnsafeMutableBufferPointer { tissue in
+                let (huBase, tissueBase) = (hu.baseAddress!, tissue.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: nk) { k in
+                    let z = z0 + Double(k) * dz
+                    for j in 0..<nj {
+                        let v = Double(j) * pixel
+                        for i in 0..<ni {
+                            let (t, h) = anatomy.classify(Double(i) * pixel, v, z)
+                            let idx = i + ni * (j + nj * k)
+                            huBase[idx] = h; tissueBase[idx] = t.rawValue
+                        }
+                    }
                 }
             }
         }
