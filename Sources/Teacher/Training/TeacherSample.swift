@@ -14,6 +14,11 @@ public struct TeacherSample: Sendable {
     public var spacing: SIMD3<Double>
     public var imageSize: GridSize
 
+    /// The tumour's volume in millilitres, from its mask on the crop grid.
+    public var tumourML: Double {
+        label.reduce(0) { $0 + Double($1) } * region.grid.spacing.x * region.grid.spacing.y * region.grid.spacing.z / 1000
+    }
+
     /// Every tumour of a case folder holding `ct.nii.gz` and `label.nii.gz` (boxes derived from the label).
     public static func load(caseFolder: URL, crop: TeacherCrop, jitterMM: Double,
                             using rng: inout SeededGenerator) throws -> [TeacherSample] {

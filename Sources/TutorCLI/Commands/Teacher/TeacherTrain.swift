@@ -22,6 +22,8 @@ struct TeacherTrain: ParsableCommand {
     @Option(help: "Channels per level, top first.") var channels: String = "8,16,32,64"
     @Option(help: "Side of the training cube cut from each 128³ crop (multiple of 8).") var crop: Int = 128
     @Option(help: "Adam learning rate.") var lr: Float = 1e-4
+    @Option(help: "Samples whose gradients are accumulated before each Adam step (the paper: 8).") var virtualBatch: Int = 8
+    @Option(help: "Leave out tumours smaller than this many millilitres (fragments, specks).") var minML: Double = 0.05
     @Option(help: "Stop after this many samples.") var samples: Int = 4000
     @Option(help: "Stop after this many minutes.") var minutes: Double = 60
     @Option(help: "Stop after this many validations without improvement.") var patience: Int = 8
@@ -34,7 +36,7 @@ struct TeacherTrain: ParsableCommand {
         guard let r = TeacherRole(rawValue: "teacher-" + role) else { throw TutorError("--role must be box or point, not '\(role)'.") }
         options.role = r
         options.channels = try parseChannels(channels)
-        options.trainCrop = crop; options.learningRate = lr; options.maxSamples = samples
+        options.trainCrop = crop; options.learningRate = lr; options.virtualBatch = virtualBatch; options.maxSamples = samples
         options.maxMinutes = minutes; options.patience = patience; options.validateEvery = validateEvery
         options.seed = seed
         let folders = try caseFolders(dataset)
@@ -46,6 +48,7 @@ struct TeacherTrain: ParsableCommand {
             var rng = SeededGenerator.derived(seed: seed, index: UInt64(n))
             do {
                 let s = try TeacherSample.load(caseFolder: folders[n], crop: TeacherCrop(), jitterMM: 3, using: &rng)
+                    .filter { $0.tumourML >= minML }
                 lock.lock(); all[n] = s; lock.unlock()
             } catch { lock.lock(); failure = error; lock.unlock() }
         }
