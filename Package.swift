@@ -13,6 +13,8 @@
 import PackageDescription
 
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+// nifti2_io.h includes <znzlib.h> from /usr/include/nifti, and Debian's libnifti ships no pkg-config file.
+let niftiHeaders: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/include/nifti"])]
 
 let package = Package(
     name: "tutor",
@@ -27,13 +29,13 @@ let package = Package(
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
 
-        .target(name: "Volumes", dependencies: ["CNIfTI"], swiftSettings: fast),
+        .target(name: "Volumes", dependencies: ["CNIfTI"], swiftSettings: fast + niftiHeaders),
         .target(name: "Network", dependencies: ["Volumes", "COpenBLAS"], swiftSettings: fast),
         .target(name: "Phantom", dependencies: ["Volumes"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["Volumes"], swiftSettings: fast),
         .target(name: "Teacher", dependencies: ["Volumes", "Network", "Evaluation"], swiftSettings: fast),
         .target(name: "Student", dependencies: ["Volumes", "Network", "Teacher", "Evaluation"], swiftSettings: fast),
-        .target(name: "Dataset", dependencies: ["Volumes", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Dataset", dependencies: ["Volumes", "Teacher", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Workbench", dependencies: ["Volumes", "Teacher", "Dataset", "CNCurses"]),
         .target(name: "TutorCLI", dependencies: [
             "Volumes", "Network", "Phantom", "Evaluation", "Teacher", "Student", "Dataset", "Workbench",
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "Volumes"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Volumes"]),
         .testTarget(name: "TeacherTests", dependencies: ["Teacher", "Volumes", "Network"]),
+        .testTarget(name: "StudentTests", dependencies: ["Student", "Volumes", "Network", "Teacher", "Dataset"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Volumes"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Volumes"]),
         .testTarget(name: "CLITests", dependencies: ["TutorCLI"]),

@@ -31,7 +31,7 @@ public final class UNet3D {
                 // ConvTranspose3d k2 s2: each output voxel sums over the input channels only.
                 let fanIn = name.contains(".up.") ? shape[0] : shape[1...].reduce(1, *)
                 let sigma = (2 / Double(fanIn)).squareRoot()
-                for i in 0..<count { p[i] = Float(rng.nextGaussian() * sigma) }
+                for i in 0..<count { p[i] = Float(rng.normal() * sigma) }
             } else if name.hasSuffix("norm.weight") {
                 p.update(repeating: 1, count: count)
             } else if name.hasSuffix("act.weight") {
@@ -104,20 +104,3 @@ public final class UNet3D {
     public var gradients: [Float] { graph.grads.array }
 }
 
-/// A small reproducible generator (SplitMix64) with normal deviates (Box–Muller).
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    public mutating func nextGaussian() -> Double {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-        let u2 = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-    }
-}

@@ -12,8 +12,20 @@ public struct Tutor: ParsableCommand {
         and students trained on strong + pseudo-strong labels segment with no human in the loop.
         """,
         subcommands: [
+            Info.self,
             ModelCommand.self,
             BenchCommand.self,
+            DatasetCommand.self,
+            PreprocessCommand.self,
+            Annotate.self,
+            Review.self,
+            TeacherCommand.self,
+            PhantomCommand.self,
+            Eval.self,
+            StudentCommand.self,
+            PseudoLabelCommand.self,
+            Segment.self,
+            Experiment.self,
         ]
     )
     public init() {}

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Network
+import Volumes
 
 /// The forward pass against onnxruntime running the same graph (shared/tools/unet_ref.py).
 final class ParityTests: XCTestCase {
@@ -53,7 +54,7 @@ final class ParityTests: XCTestCase {
         let net = try UNet3D(contentsOf: dir.appendingPathComponent("weights.safetensors"))
         var rng = SeededGenerator(seed: 11)
         let shape = [1, 2, 8, 12, 20]
-        let x = Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float(rng.nextGaussian()) })
+        let x = Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float(rng.normal()) })
         let input = dir.appendingPathComponent("odd.safetensors"), expected = dir.appendingPathComponent("odd-expected.safetensors")
         try SafetensorsFile(tensors: ["input": x]).write(to: input)
         let (status, output) = try python([tool.path, "run", dir.appendingPathComponent("weights.safetensors").path, input.path, expected.path])
@@ -76,7 +77,7 @@ final class ParityTests: XCTestCase {
         XCTAssertEqual(back.info, net.info)
         XCTAssertEqual(back.weightsFile().tensors, net.weightsFile().tensors)
         var rng = SeededGenerator(seed: 1)
-        let x = Tensor(shape: [1, 2, 8, 8, 8], values: (0..<1024).map { _ in Float(rng.nextGaussian()) })
+        let x = Tensor(shape: [1, 2, 8, 8, 8], values: (0..<1024).map { _ in Float(rng.normal()) })
         XCTAssertEqual(try back.forward(x), try net.forward(x))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0 != "w.safetensors" }
         XCTAssertEqual(leftovers, [], "the atomic write leaves no temporary file")

@@ -48,7 +48,7 @@ struct BenchTeacher: ParsableCommand {
         let net = UNet3D(config: config, seed: 1)
         var rng = SeededGenerator(seed: 2)
         let shape = [1, inChannels, size, size, size]
-        let x = Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float(rng.nextGaussian()) })
+        let x = Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float(rng.normal()) })
         _ = try config.inputDims(shape, name: "--size \(size)")
 
         func median(_ body: () throws -> Void) rethrows -> Double {

@@ -1,0 +1,75 @@
+import Volumes
+
+/// Binary morphology with a ball of `radiusMM` millimetres (an ellipsoid in voxels, from the spacing).
+/// Work happens on the foreground's bounding block plus a margin, so small tumours in a large CT are cheap.
+public struct BallMorphology: Sendable {
+    public var radiusMM: Double
+    public init(radiusMM: Double) { self.radiusMM = radiusMM }
+
+    /// Opening (removes specks and spurs thinner than the ball) then closing (fills gaps and dents
+    /// narrower than the ball): the `--radius` smoothing of `tutor segment`. Radius 0 changes nothing.
+    public func smooth(_ mask: Volume) -> Volume {
+        guard radiusMM > 0 else { return mask }
+        let offsets = ball(mask.spacing)
+        let r = offsets.reduce(SIMD3<Int>.zero) { pointwiseMax($0, SIMD3(abs($1.x), abs($1.y), abs($1.z))) }
+        guard let (lo, hi) = bounds(mask) else { return mask }
+        let margin = 2 &* r &+ 2
+        let from = pointwiseMax(lo &- margin, .zero)
+        let to = pointwiseMin(hi &+ margin, SIMD3(mask.size.i - 1, mask.size.j - 1, mask.size.k - 1))
+        var b = extract(mask, from, to)
+        b = erode(dilate(dilate(erode(b, offsets), offsets), offsets), offsets)
+        var out = mask
+        insert(b, into: &out, at: from)
+        return out
+    }
+
+    /// Voxel offsets inside the ellipsoid of radius `radiusMM` for voxels of `spacing` mm.
+    func ball(_ spacing: SIMD3<Double>) -> [SIMD3<Int>] {
+        let r = SIMD3<Int>(Int(radiusMM / spacing.x), Int(radiusMM / spacing.y), Int(radiusMM / spacing.z))
+        var out: [SIMD3<Int>] = []
+        for c in -r.z...r.z { for b in -r.y...r.y { for a in -r.x...r.x {
+            let d = SIMD3<Double>(Double(a), Double(b), Double(c)) * spacing
+            if (d * d).sum() <= radiusMM * radiusMM + 1e-9 { out.append(SIMD3(a, b, c)) }
+        } } }
+        return out
+    }
+
+    func dilate(_ m: Volume, _ offsets: [SIMD3<Int>]) -> Volume {
+        var out = m
+        let s = m.size
+        for c in 0..<s.k { for b in 0..<s.j { for a in 0..<s.i where m[a, b, c] > 0.5 {
+            for o in offsets {
+                let x = a + o.x, y = b + o.y, z = c + o.z
+                if x >= 0, x < s.i, y >= 0, y < s.j, z >= 0, z < s.k { out[x, y, z] = 1 }
+            }
+        } } }
+        return out
+    }
+
+    /// Erosion as the complement of the dilated complement; voxels beyond the block count as background.
+    func erode(_ m: Volume, _ offsets: [SIMD3<Int>]) -> Volume {
+        var inverse = m
+        for v in inverse.voxels.indices { inverse.voxels[v] = m.voxels[v] > 0.5 ? 0 : 1 }
+        var out = dilate(inverse, offsets)
+        let s = m.size
+        for c in 0..<s.k { for b in 0..<s.j { for a in 0..<s.i {
+            let edge = offsets.contains { o in
+                let x = a + o.x, y = b + o.y, z = c + o.z
+                return x < 0 || x >= s.i || y < 0 || y >= s.j || z < 0 || z >= s.k
+            }
+            out[a, b, c] = edge || out[a, b, c] > 0.5 ? 0 : 1
+        } } }
+        return out
+    }
+}
+
+/// Inclusive voxel bounds of a mask's foreground, or nil when it is empty.
+func bounds(_ m: Volume) -> (SIMD3<Int>, SIMD3<Int>)? {
+    var lo = SIMD3<Int>(repeating: .max), hi = SIMD3<Int>(repeating: .min)
+    let s = m.size
+    for v in m.voxels.indices where m.voxels[v] > 0.5 {
+        let p = SIMD3<Int>(v % s.i, (v / s.i) % s.j, v / (s.i * s.j))
+        lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p)
+    }
+    return lo.x == .max ? nil : (lo, hi)
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Network
+import Teacher
+import Volumes
+
+/// The options of `tutor segment`, as the paper's own command-line tool offers them.
+public struct SegmentOptions: Sendable {
+    /// Probability above which a voxel is tumour.
+    public var threshold: Float = 0.5
+    /// Morphological smoothing radius in mm (opening then closing with a ball); 0 = none.
+    public var radiusMM: Double = 0
+    /// Drop candidate tumours with less than `minimumInsideLungs` of their voxels inside the lungs.
+    public var lungFilter = false
+    public var minimumInsideLungs = 0.25
+    public init() {}
+}
+
+/// The fully automatic path: lungs → each lung cropped at 1 × 1 × 1.5 mm → student → probabilities
+/// pasted back onto the CT's grid (the larger where the two crops overlap) → threshold → optional
+/// smoothing → optional lung filter. The result is a 0/1 uint8 mask on the input's grid and affine.
+public final class Segmenter {
+    public let student: StudentNetwork
+    public var lungSegmentation = LungSegmentation()
+
+    public init(student: StudentNetwork) { self.student = student }
+
+    /// Tumour probabilities on the CT's grid, and the lungs they were computed in.
+    public func probabilities(ct: Volume, name: String = "the CT") throws -> (probabilities: Volume, lungs: [Lung]) {
+        let lungs = try lungSegmentation(ct, name: name)
+        let normalised = Preprocess().normalise(ct)
+        var p = ct.sameGrid(storedType: "float32")
+        for lung in lungs {
+            let crop = LungCrop(lung: lung, imageSpacing: ct.spacing)
+            var (x, region) = crop.cut(normalised)
+            x.voxels = try student.probabilities(x)
+            let pasted = crop.paste(x, region: region)
+            for v in p.voxels.indices where pasted.voxels[v] > p.voxels[v] { p.voxels[v] = pasted.voxels[v] }
+        }
+        return (p, lungs)
+    }
+
+    /// The tumour mask of `ct` (HU).
+    public func segment(ct: Volume, options: SegmentOptions = SegmentOptions(), name: String = "the CT") throws -> Volume {
+        let (p, lungs) = try probabilities(ct: ct, name: name)
+        return finish(probabilities: p, lungs: lungs, options: options)
+    }
+
+    /// Threshold, smoothing and lung filter, in that order, on probabilities already on the CT's grid.
+    public func finish(probabilities p: Volume, lungs: [Lung], options: SegmentOptions) -> Volume {
+        var mask = p.sameGrid(storedType: "uint8")
+        for v in mask.voxels.indices where p.voxels[v] > options.threshold { mask.voxels[v] = 1 }
+        mask = BallMorphology(radiusMM: options.radiusMM).smooth(mask)
+        if options.lungFilter { mask = keepInsideLungs(mask, lungs: lungs, minimumShare: options.minimumInsideLungs) }
+        return mask
+    }
+}
+
+/// Keeps the connected objects of `mask` that have at least `minimumShare` of their voxels inside a lung.
+public func keepInsideLungs(_ mask: Volume, lungs: [Lung], minimumShare: Double) -> Volume {
+    let objects = connectedComponents(of: mask)
+    guard objects.count > 0 else { return mask }
+    var inside = [Int](repeating: 0, count: objects.count)
+    for v in objects.labels.indices where objects.labels[v] > 0 && lungs.contains(where: { $0.mask.voxels[v] > 0.5 }) {
+        inside[Int(objects.labels[v]) - 1] += 1
+    }
+    var out = mask
+    for v in out.voxels.indices where objects.labels[v] > 0 {
+        let n = Int(objects.labels[v]) - 1
+        if Double(inside[n]) < minimumShare * Double(objects.voxelCounts[n]) { out.voxels[v] = 0 }
+    }
+    return out
+}

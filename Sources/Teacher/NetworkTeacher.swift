@@ -1,0 +1,87 @@
+import Foundation
+import Network
+import Volumes
+
+/// What a teacher's weights file says it is (`__metadata__` key `role`, MODEL.md).
+public enum TeacherRole: String, Sendable {
+    /// CT + box channel, cropped around the boxes (the paper's box-guided teacher).
+    case box = "teacher-box"
+    /// CT only, cropped around the tumour's centre (the paper's point-guided teacher, Table 2).
+    case point = "teacher-point"
+
+    var inChannels: Int { self == .box ? 2 : 1 }
+}
+
+/// A trained teacher network: turns one tumour's boxes into a 3D mask on the image's own grid.
+///
+/// Per tumour: a 128³ crop of the 1 × 1 × 1.5 mm space centred on its boxes (CT channel, plus the
+/// box channel for the box-guided role) → UNet3D → probabilities pasted back (trilinear) → `Postprocess`.
+public final class NetworkTeacher {
+    public let net: UNet3D
+    public let role: TeacherRole
+    /// Identifies the weights in provenance records (FNV-1a 64 of the file's bytes).
+    public let weightsHash: String
+    public let crop: TeacherCrop
+    public var postprocess = Postprocess()
+
+    public init(net: UNet3D, role: TeacherRole, weightsHash: String, cropSize: Int = 128) {
+        self.net = net; self.role = role; self.weightsHash = weightsHash
+        crop = TeacherCrop(size: GridSize(cropSize, cropSize, cropSize))
+    }
+
+    /// Loads a teacher's weights; refuses a file whose role or input channels do not fit.
+    public convenience init(contentsOf url: URL) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw TutorError("cannot read teacher weights \(url.path): the file is missing or unreadable.")
+        }
+        let net = try UNet3D(contentsOf: url)
+        let roleText = net.info["role"] ?? TeacherRole.box.rawValue
+        guard let role = TeacherRole(rawValue: roleText) else {
+            throw TutorError("\(url.path) holds a '\(roleText)' network, not a teacher (teacher-box or teacher-point).")
+        }
+        guard net.config.inChannels == role.inChannels, net.config.outChannels == 1 else {
+            throw TutorError("\(url.path): a \(role.rawValue) needs \(role.inChannels) input and 1 output channel, the file has \(net.config.inChannels) and \(net.config.outChannels).")
+        }
+        self.init(net: net, role: role, weightsHash: fnv1a64(data))
+    }
+
+    /// The network's input for one tumour: [1, C, 128, 128, 128] and where the crop lies.
+    public func input(image: Normalised, boxes: ObjectBoxes) -> (tensor: Tensor, region: CropRegion) {
+        let (ct, region) = crop.crop(image.volume, centre: boxes.centre, padding: image.padding)
+        var channels = [ct.voxels]
+        if role == .box { channels.append(boxChannel(boxes, region: region)) }
+        return (ChannelPacking.pack(channels, size: region.size), region)
+    }
+
+    /// The tumour probabilities of one crop, in Volume order on the crop grid.
+    public func probabilities(image: Normalised, boxes: ObjectBoxes) throws -> (Volume, CropRegion) {
+        let (x, region) = input(image: image, boxes: boxes)
+        let y = try net.forward(x)
+        let p = Volume(size: region.size, spacing: crop.spacing, affine: region.affine,
+                       voxels: ChannelPacking.unpack(y, channel: 0))
+        return (p, region)
+    }
+
+    /// The mask (0/1, uint8, on the image's grid and affine) of every tumour in `boxes`.
+    /// `boxes` should already be interpolated across skipped slices.
+    public func predict(image: Normalised, boxes: [Box]) throws -> Volume {
+        var mask = image.volume.sameGrid()
+        for object in ObjectBoxes.group(boxes) {
+            let (p, region) = try probabilities(image: image, boxes: object)
+            let pasted = crop.paste(p, region: region, interpolation: .trilinear)
+            let e = object.extent
+            postprocess.apply(probabilities: pasted, boxes: role == .box ? object : nil,
+                              lower: role == .box ? e.lower : e.lower &- 64, upper: role == .box ? e.upper : e.upper &+ 64,
+                              into: &mask)
+        }
+        return mask
+    }
+}
+
+/// FNV-1a, 64 bits, as 16 hex digits: a short fingerprint of a weights file for provenance.
+public func fnv1a64(_ data: Data) -> String {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in data { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return String(format: "%016llx", h)
+}

@@ -1,0 +1,59 @@
+import Volumes
+
+/// From the teacher's probabilities to a tumour mask, on the original grid:
+/// threshold → keep only voxels the boxes support (inside the tumour's box on an annotated slice)
+/// → keep the largest connected object → fill holes slice by slice.
+///
+/// Works on the sub-block `lower…upper` (original voxel indices, inclusive) only, since the
+/// tumour cannot leave its boxes; the result is OR-ed into `mask` (so several tumours add up).
+public struct Postprocess: Sendable {
+    public var threshold: Float
+    public init(threshold: Float = 0.5) { self.threshold = threshold }
+
+    public func apply(probabilities p: Volume, boxes: ObjectBoxes?, lower: SIMD3<Int>, upper: SIMD3<Int>,
+                      into mask: inout Volume) {
+        let lo = pointwiseMax(lower, .zero)
+        let hi = pointwiseMin(upper, SIMD3(p.size.i - 1, p.size.j - 1, p.size.k - 1))
+        guard lo.x <= hi.x, lo.y <= hi.y, lo.z <= hi.z else { return }
+        let sub = GridSize(hi.x - lo.x + 1, hi.y - lo.y + 1, hi.z - lo.z + 1)
+        var block = Volume(size: sub, spacing: p.spacing)
+        for c in 0..<sub.k { for b in 0..<sub.j { for a in 0..<sub.i {
+            let i = lo.x + a, j = lo.y + b, k = lo.z + c
+            let inside = boxes?.contains(i, j, k) ?? true
+            if inside && p[i, j, k] > threshold { block[a, b, c] = 1 }
+        } } }
+        let objects = connectedComponents(of: block)
+        guard objects.count > 0 else { return }
+        let keep = Int32(objects.voxelCounts.indices.max { objects.voxelCounts[$0] < objects.voxelCounts[$1] }! + 1)
+        for v in 0..<sub.count { block.voxels[v] = objects.labels[v] == keep ? 1 : 0 }
+        fillHolesPerSlice(&block)
+        for c in 0..<sub.k { for b in 0..<sub.j { for a in 0..<sub.i where block[a, b, c] > 0 {
+            mask[lo.x + a, lo.y + b, lo.z + c] = 1
+        } } }
+    }
+}
+
+/// Fills, on each axial slice, the background regions not connected (4-neighbours) to the slice's border.
+public func fillHolesPerSlice(_ m: inout Volume) {
+    let s = m.size
+    var outside = [Bool](repeating: false, count: s.i * s.j)
+    var stack: [Int] = []
+    for k in 0..<s.k {
+        for n in outside.indices { outside[n] = false }
+        let base = s.i * s.j * k
+        func seed(_ i: Int, _ j: Int) {
+            let n = i + s.i * j
+            if !outside[n] && m.voxels[base + n] <= 0.5 { outside[n] = true; stack.append(n) }
+        }
+        for i in 0..<s.i { seed(i, 0); seed(i, s.j - 1) }
+        for j in 0..<s.j { seed(0, j); seed(s.i - 1, j) }
+        while let n = stack.popLast() {
+            let i = n % s.i, j = n / s.i
+            if i > 0 { seed(i - 1, j) }
+            if i < s.i - 1 { seed(i + 1, j) }
+            if j > 0 { seed(i, j - 1) }
+            if j < s.j - 1 { seed(i, j + 1) }
+        }
+        for n in outside.indices where !outside[n] { m.voxels[base + n] = 1 }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Network
+import Volumes
+
+/// The settings of one teacher training run (the paper's recipe by default: Adam 1e-4, batch 1
+/// accumulated to 8, soft Dice loss, stop when validation DSC stops improving).
+public struct TeacherTrainingOptions: Sendable {
+    public var role: TeacherRole = .box
+    public var channels = [8, 16, 32, 64]
+    /// Side of the cube cut from each 128³ sample per step (≤ 128, a multiple of 8): smaller is faster.
+    public var trainCrop = 128
+    public var learningRate: Float = 1e-4
+    public var virtualBatch = 8
+    /// Stop after this many samples (forward + backward passes) at most…
+    public var maxSamples = 4000
+    /// …or after this many minutes of wall time…
+    public var maxMinutes = 60.0
+    /// …or when validation DSC has not improved for this many validations.
+    public var patience = 8
+    public var validateEvery = 80
+    public var seed: UInt64 = 1
+    public init() {}
+}
+
+/// One line of the training log (also `train-log.csv`); the students log the same way.
+public struct TeacherLogLine: Sendable {
+    public var samples: Int, seconds: Double, loss: Double, validationDSC: Double?
+    public init(samples: Int, seconds: Double, loss: Double, validationDSC: Double?) {
+        self.samples = samples; self.seconds = seconds; self.loss = loss; self.validationDSC = validationDSC
+    }
+}
+
+/// Trains a teacher on in-memory samples, writing into `folder`: `checkpoint.safetensors` (weights +
+/// Adam state, to resume), `teacher-<role>.safetensors` (the best weights by validation DSC) and
+/// `train-log.csv`. Progress lines (with ETA) go to `progress`.
+public final class TeacherTraining {
+    public let options: TeacherTrainingOptions
+    let train: [TeacherSample], validation: [TeacherSample]
+    let folder: URL
+    let augment = BoxAugmentation()
+
+    public init(options: TeacherTrainingOptions, train: [TeacherSample], validation: [TeacherSample], folder: URL) throws {
+        guard !train.isEmpty else { throw TutorError("there are no training tumours: the dataset has no case with a label.") }
+        guard options.trainCrop % 8 == 0, (8...128).contains(options.trainCrop) else {
+            throw TutorError("--crop must be a multiple of 8 between 8 and 128, not \(options.trainCrop).")
+        }
+        self.options = options; self.train = train; self.validation = validation; self.folder = folder
+    }
+
+    public var checkpointURL: URL { folder.appendingPathComponent("checkpoint.safetensors") }
+    public var bestURL: URL { folder.appendingPathComponent("\(options.role.rawValue).safetensors") }
+    var logURL: URL { folder.appendingPathComponent("train-log.csv") }
+
+    /// Runs until a stopping rule fires; resumes from the checkpoint in `folder` when `resume`.
+    @discardableResult
+    public func run(resume: Bool, progress: (String) -> Void) throws -> [TeacherLogLine] {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let trainer: Trainer
+        var samples = 0, best = -1.0, stale = 0
+        if resume, FileManager.default.fileExists(atPath: checkpointURL.path) {
+            trainer = try Trainer(checkpoint: checkpointURL)
+            samples = Int(trainer.net.info["train.samples"] ?? "") ?? 0
+            best = Double(trainer.net.info["train.best_dsc"] ?? "") ?? -1
+            progress("resuming from \(checkpointURL.path) at sample \(samples) (best validation DSC \(best))")
+        } else {
+            let config = UNetConfig(inChannels: options.role.inChannels, outChannels: 1, channels: options.channels)
+            let net = UNet3D(config: config, seed: options.seed)
+            trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: options.learningRate),
+                              virtualBatch: options.virtualBatch)
+            try "samples,seconds,loss,validation_dsc\n".write(to: logURL, atomically: true, encoding: .utf8)
+        }
+        describe(trainer.net)
+        var rng = SeededGenerator.derived(seed: options.seed, index: UInt64(samples))
+        var lines: [TeacherLogLine] = [], recentLoss: [Double] = []
+        let start = Date(), firstSample = samples
+        while samples < options.maxSamples {
+            let sample = train[Int(rng.next() % UInt64(train.count))]
+            let (x, y) = makeStep(sample, using: &rng)
+            recentLoss.append(try trainer.train(input: x, target: y))
+            samples += 1
+            if samples % options.validateEvery == 0 || samples == options.maxSamples {
+                trainer.flush()
+                let dsc = validation.isEmpty ? nil : validate(trainer.net)
+                let elapsed = Date().timeIntervalSince(start)
+                let line = TeacherLogLine(samples: samples, seconds: elapsed,
+                                          loss: recentLoss.reduce(0, +) / Double(recentLoss.count), validationDSC: dsc)
+                recentLoss.removeAll()
+                lines.append(line)
+                let improved = (dsc ?? 0) > best
+                if improved { best = dsc ?? 0; stale = 0 } else { stale += 1 }
+                trainer.net.info["train.samples"] = String(samples)
+                trainer.net.info["train.best_dsc"] = String(best)
+                try trainer.saveCheckpoint(to: checkpointURL)
+                if improved || validation.isEmpty { try trainer.net.save(to: bestURL) }
+                try appendLog(line)
+                let perSample = elapsed / Double(samples - firstSample)
+                let eta = Double(options.maxSamples - samples) * perSample
+                progress(String(format: "sample %d/%d  loss %.3f  val DSC %@  best %.3f  %.2f s/sample  ETA %@",
+                                samples, options.maxSamples, line.loss, dsc.map { String(format: "%.3f", $0) } ?? "-",
+                                best, perSample, formatDuration(min(eta, options.maxMinutes * 60 - elapsed))))
+                if stale >= options.patience { progress("validation DSC has not improved for \(stale) checks: stopping"); break }
+                if elapsed > options.maxMinutes * 60 { progress("time budget of \(options.maxMinutes) min reached: stopping"); break }
+            }
+        }
+        return lines
+    }
+
+    /// Records the recipe in the weights' metadata (provenance).
+    func describe(_ net: UNet3D) {
+        net.info["role"] = options.role.rawValue
+        net.info["input_names"] = options.role == .box ? "ct,box" : "ct"
+        net.info["spacing"] = "1,1,1.5"
+        net.info["crop"] = "128,128,128"
+        net.info["train.recipe"] = "adam lr \(options.learningRate), batch 1 x \(options.virtualBatch), soft dice, train crop \(options.trainCrop)"
+        net.info["train.cases"] = String(Set(train.map(\.caseName)).count)
+    }
+
+    /// One training pair: a `trainCrop`³ cube of the sample (random offset, random left-right flip,
+    /// slight intensity change) with a freshly drawn human-like box channel.
+    func makeStep(_ s: TeacherSample, using rng: inout SeededGenerator) -> (Tensor, Tensor) {
+        let size = s.region.size, n = options.trainCrop
+        let room = SIMD3(size.i - n, size.j - n, size.k - n)
+        // Keep the tumour centre well inside the cube: offsets near the middle of the room.
+        func offset(_ r: Int) -> Int { r == 0 ? 0 : r / 2 + Int(rng.next() % UInt64(r / 2 + 1)) - r / 4 }
+        let o = SIMD3(offset(room.x), offset(room.y), offset(room.z))
+        let flip = rng.unit() < 0.5
+        let gain = Float(rng.uniform(0.9...1.1)), bias = Float(rng.uniform(-0.1...0.1))
+        var channels = [cube(s.ct, size, o, n, flip).map { $0 * gain + bias }]
+        if options.role == .box {
+            let boxes = augment(s.boxes, spacing: s.spacing, size: s.imageSize, using: &rng)
+            channels.append(cube(boxChannel(boxes, region: s.region), size, o, n, flip))
+        }
+        let cubeSize = GridSize(n, n, n)
+        return (ChannelPacking.pack(channels, size: cubeSize),
+                ChannelPacking.pack([cube(s.label, size, o, n, flip)], size: cubeSize))
+    }
+
+    /// Mean DSC over the validation tumours, each with fixed human-like boxes, on the full 128³ crop;
+    /// the prediction is kept inside the box channel as `Postprocess` does at prediction time.
+    func validate(_ net: UNet3D) -> Double {
+        var total = 0.0
+        for (index, s) in validation.enumerated() {
+            var rng = SeededGenerator.derived(seed: 9_999, index: UInt64(index))
+            var channels = [s.ct]
+            var box: [Float]? = nil
+            if options.role == .box {
+                box = boxChannel(augment(s.boxes, spacing: s.spacing, size: s.imageSize, using: &rng), region: s.region)
+                channels.append(box!)
+            }
+            guard let y = try? net.forward(ChannelPacking.pack(channels, size: s.region.size)) else { continue }
+            let p = ChannelPacking.unpack(y, channel: 0)
+            var inter = 0.0, sumP = 0.0, sumG = 0.0
+            for v in 0..<p.count {
+                let hit: Double = p[v] > 0.5 && (box?[v] ?? 1) > 0 ? 1 : 0
+                inter += hit * Double(s.label[v]); sumP += hit; sumG += Double(s.label[v])
+            }
+            total += sumP + sumG > 0 ? 2 * inter / (sumP + sumG) : 1
+        }
+        return total / Double(validation.count)
+    }
+
+    func appendLog(_ line: TeacherLogLine) throws {
+        let text = String(format: "%d,%.1f,%.5f,%@\n", line.samples, line.seconds, line.loss,
+                          line.validationDSC.map { String(format: "%.5f", $0) } ?? "")
+        let handle = try FileHandle(forWritingTo: logURL)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+}
+
+/// An n³ cube at offset `o` of a Volume-ordered block of `size`, optionally mirrored along i.
+public func cube(_ src: [Float], _ size: GridSize, _ o: SIMD3<Int>, _ n: Int, _ flipI: Bool) -> [Float] {
+    var out = [Float](repeating: 0, count: n * n * n)
+    for c in 0..<n { for b in 0..<n {
+        let srcRow = size.i * ((o.y + b) + size.j * (o.z + c)) + o.x, dstRow = n * (b + n * c)
+        for a in 0..<n { out[dstRow + (flipI ? n - 1 - a : a)] = src[srcRow + a] }
+    } }
+    return out
+}
+
+/// "1 h 05 min", "12 min 30 s", "45 s".
+public func formatDuration(_ seconds: Double) -> String {
+    let s = max(0, Int(seconds))
+    if s >= 3600 { return String(format: "%d h %02d min", s / 3600, (s % 3600) / 60) }
+    if s >= 60 { return String(format: "%d min %02d s", s / 60, s % 60) }
+    return "\(s) s"
+}

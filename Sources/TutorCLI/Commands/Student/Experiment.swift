@@ -1,0 +1,106 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Student
+import Teacher
+import Volumes
+
+/// `tutor experiment scarce|vast DATASET`: the paper's Section 2.5 protocol, scaled down.
+struct Experiment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiment",
+        abstract: "Teacher → pseudo-labels → baseline, SO and DO students, scored on a held-out test split.",
+        discussion: """
+        DATASET is a folder of case folders (ct.nii.gz, label.nii.gz and boxes_human.json or boxes.json, \
+        as `tutor phantom` writes). Sorted by name, the last --test cases are the test split; of the rest, \
+        the first are strong (expert masks) and the next weak (boxes only): scarce = 4 strong + 16 weak, \
+        vast = 10 strong + 10 weak, unless --strong/--weak say otherwise. The teacher turns the weak \
+        cases' boxes into pseudo-labels (all accepted: no reviewer in this loop); the baseline learns from \
+        the strong cases, the SO and DO students from strong + pseudo-strong; the last strong case \
+        validates all three. Each student gets the same budget. Scores (`tutor eval`'s metrics, with \
+        `tutor segment`'s defaults) go to stdout and OUT/experiment-SCENARIO.md.
+        """)
+
+    @Argument(help: "scarce or vast.") var scenario: String
+    @Argument(help: "Folder of phantom case folders.") var dataset: String
+    @Option(help: "Output folder (pseudo-labels, weights, logs, the table).") var out: String
+    @Option(help: "Number of strong cases (default: 4 scarce, 10 vast).") var strong: Int?
+    @Option(help: "Number of weak cases (default: 16 scarce, 10 vast).") var weak: Int?
+    @Option(help: "Number of test cases.") var test: Int = 4
+    @Option(help: "Teacher weights; default: the bundled teacher.") var teacherWeights: String?
+    @Option(help: "Teacher method: net or threshold (default: net if weights exist).") var method: String?
+    @OptionGroup var budget: StudentBudget
+
+    func run() throws {
+        guard scenario == "scarce" || scenario == "vast" else { throw TutorError("the scenario must be scarce or vast, not '\(scenario)'.") }
+        let nStrong = strong ?? (scenario == "scarce" ? 4 : 10), nWeak = weak ?? (scenario == "scarce" ? 16 : 10)
+        let folders = try caseFolders(dataset)
+        guard nStrong >= 2, nWeak >= 1, test >= 1, folders.count >= nStrong + nWeak + test else {
+            throw TutorError("\(dataset) has \(folders.count) cases; the \(scenario) scenario needs \(nStrong) strong (at least 2) + \(nWeak) weak + \(test) test.")
+        }
+        let outURL = URL(fileURLWithPath: out)
+        let pseudoFolder = outURL.appendingPathComponent("pseudo")
+        try FileManager.default.createDirectory(at: pseudoFolder, withIntermediateDirectories: true)
+        func item(_ f: URL, label: URL? = nil) -> StudentCase {
+            StudentCase(name: f.lastPathComponent, image: f.appendingPathComponent("ct.nii.gz").path,
+                        label: (label ?? f.appendingPathComponent("label.nii.gz")).path, pseudo: label != nil)
+        }
+        let strongCases = folders[0..<nStrong].map { item($0) }
+        let weakFolders = Array(folders[nStrong..<(nStrong + nWeak)])
+        let testFolders = Array(folders.suffix(test))
+        let log = { (line: String) in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+
+        // Teacher → pseudo-labels (and how good they are, since the phantoms' truth is known).
+        let proposer = try ProposalEngine(method: method.flatMap(TeacherMethod.init(rawValue:)), weights: teacherWeights.map { URL(fileURLWithPath: $0) }, warn: log)
+        var pseudoCases: [StudentCase] = [], teacherScores: [CaseScores] = []
+        let bar = ProgressLine()
+        for (n, f) in weakFolders.enumerated() {
+            let ct = try VolumeIO.read(f.appendingPathComponent("ct.nii.gz").path)
+            let truth = try VolumeIO.read(f.appendingPathComponent("label.nii.gz").path)
+            let human = f.appendingPathComponent("boxes_human.json"), tight = f.appendingPathComponent("boxes.json")
+            let boxes = FileManager.default.fileExists(atPath: human.path) ? try BoxFile.load(json: human.path).boxes
+                : FileManager.default.fileExists(atPath: tight.path) ? try BoxFile.load(json: tight.path).boxes : axialBoxes(of: truth)
+            let mask = try proposer.propose(image: ct, boxes: boxes)
+            let target = pseudoFolder.appendingPathComponent("\(f.lastPathComponent).nii.gz")
+            try VolumeIO.write(mask, to: target.path, datatype: .uint8)
+            teacherScores.append(try score(prediction: mask, truth: truth, name: f.lastPathComponent))
+            pseudoCases.append(item(f, label: target))
+            bar.show(n + 1, weakFolders.count, "teacher (\(proposer.label)) on \(f.lastPathComponent)")
+        }
+        let teacherSummary = ScoreSummary(cases: teacherScores)
+        log(String(format: "teacher pseudo-labels: DSC %.1f %% against the truth", 100 * teacherSummary.dsc.mean))
+
+        let validation = loadSamples([strongCases.last!], log: log)
+        let strongTrain = loadSamples(Array(strongCases.dropLast()), log: log)
+        let pseudoTrain = loadSamples(pseudoCases, log: log)
+        var rows: [(String, ScoreSummary)] = []
+        for variant in StudentVariant.allCases {
+            log("training the \(variant.rawValue) student")
+            let train = variant.usesPseudoLabels ? strongTrain + pseudoTrain : strongTrain
+            let training = try StudentTraining(options: try budget.options(variant), train: train, validation: validation,
+                                               folder: outURL.appendingPathComponent(variant.rawValue))
+            try training.run(resume: false, progress: log)
+            let segmenter = Segmenter(student: try StudentNetwork(contentsOf: training.bestURL))
+            let scores = try testFolders.map { f -> CaseScores in
+                let ct = try VolumeIO.read(f.appendingPathComponent("ct.nii.gz").path)
+                let truth = try VolumeIO.read(f.appendingPathComponent("label.nii.gz").path)
+                return try score(prediction: segmenter.segment(ct: ct, name: f.path), truth: truth, name: f.lastPathComponent)
+            }
+            rows.append((variant.rawValue, ScoreSummary(cases: scores)))
+        }
+        let table = experimentTable(rows: rows, teacher: teacherSummary, strong: nStrong, weak: nWeak, test: test)
+        print(table)
+        try table.write(to: outURL.appendingPathComponent("experiment-\(scenario).md"), atomically: true, encoding: .utf8)
+    }
+
+    func experimentTable(rows: [(String, ScoreSummary)], teacher: ScoreSummary, strong: Int, weak: Int, test: Int) -> String {
+        func pm(_ m: MeanStd) -> String { m.count == 0 ? "–" : String(format: "%.2f ± %.2f", 100 * m.mean, 100 * m.std) }
+        var lines = ["\(scenario): \(strong) strong (1 of them validation), \(weak) weak, \(test) test cases; " +
+                     "teacher pseudo-label DSC \(pm(teacher.dsc)) %", "",
+                     "| Model | DSC | DSC-TP | F1-score | Recall | Precision |", "| --- | --- | --- | --- | --- | --- |"]
+        for (name, s) in rows {
+            lines.append("| \(name) | \(pm(s.dsc)) | \(pm(s.dscTP)) | \(pm(s.f1)) | \(pm(s.recall)) | \(pm(s.precision)) |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

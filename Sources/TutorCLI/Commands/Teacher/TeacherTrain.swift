@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Teacher
+import Volumes
+
+/// `tutor teacher train DATASET`: the paper's teacher recipe on a folder of labelled cases.
+struct TeacherTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a box-guided (or point-guided) teacher on labelled cases.",
+        discussion: """
+        DATASET is a folder of case folders, each with ct.nii.gz and label.nii.gz (what \
+        `tutor phantom` writes). Every tenth case is held out for validation. Each step draws a \
+        fresh human-like box channel (loose, shifted, skipped slices) from the label's tight boxes. \
+        Writes OUT/teacher-box.safetensors (best by validation DSC), OUT/checkpoint.safetensors \
+        (resume with --resume) and OUT/train-log.csv.
+        """)
+
+    @Argument(help: "Folder of case folders with ct.nii.gz and label.nii.gz.") var dataset: String
+    @Option(help: "Output folder.") var out: String
+    @Option(help: "box (CT + box channel) or point (CT only).") var role: String = "box"
+    @Option(help: "Channels per level, top first.") var channels: String = "8,16,32,64"
+    @Option(help: "Side of the training cube cut from each 128³ crop (multiple of 8).") var crop: Int = 128
+    @Option(help: "Adam learning rate.") var lr: Float = 1e-4
+    @Option(help: "Stop after this many samples.") var samples: Int = 4000
+    @Option(help: "Stop after this many minutes.") var minutes: Double = 60
+    @Option(help: "Stop after this many validations without improvement.") var patience: Int = 8
+    @Option(help: "Validate (and checkpoint) every this many samples.") var validateEvery: Int = 80
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Flag(help: "Resume from OUT/checkpoint.safetensors.") var resume = false
+
+    func run() throws {
+        var options = TeacherTrainingOptions()
+        guard let r = TeacherRole(rawValue: "teacher-" + role) else { throw TutorError("--role must be box or point, not '\(role)'.") }
+        options.role = r
+        options.channels = try parseChannels(channels)
+        options.trainCrop = crop; options.learningRate = lr; options.maxSamples = samples
+        options.maxMinutes = minutes; options.patience = patience; options.validateEvery = validateEvery
+        options.seed = seed
+        let folders = try caseFolders(dataset)
+        let started = Date()
+        var all = [[TeacherSample]](repeating: [], count: folders.count)
+        var failure: Error?
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: folders.count) { n in
+            var rng = SeededGenerator.derived(seed: seed, index: UInt64(n))
+            do {
+                let s = try TeacherSample.load(caseFolder: folders[n], crop: TeacherCrop(), jitterMM: 3, using: &rng)
+                lock.lock(); all[n] = s; lock.unlock()
+            } catch { lock.lock(); failure = error; lock.unlock() }
+        }
+        if let failure { throw failure }
+        let validation = stride(from: 0, to: all.count, by: 10).flatMap { all[$0] }
+        let train = all.indices.filter { $0 % 10 != 0 }.flatMap { all[$0] }
+        log(String(format: "loaded %d cases (%d training, %d validation tumours) in %.1f s",
+                   folders.count, train.count, validation.count, Date().timeIntervalSince(started)))
+        let training = try TeacherTraining(options: options, train: train, validation: validation,
+                                           folder: URL(fileURLWithPath: out))
+        try training.run(resume: resume, progress: log)
+        log("best weights: \(training.bestURL.path)")
+    }
+
+    private func log(_ line: String) { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+}
+
+/// "8,16,32,64" → [8, 16, 32, 64], or a clear error.
+func parseChannels(_ text: String) throws -> [Int] {
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+    let list = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !list.isEmpty, list.count == parts.count, list.allSatisfy({ $0 > 0 }) else {
+        throw TutorError("'\(text)' is not a comma list of positive channel counts such as 8,16,32,64.")
+    }
+    return list
+}
+
+/// The case folders (those holding ct.nii.gz) directly inside `path`, sorted by name.
+func caseFolders(_ path: String) throws -> [URL] {
+    let root = URL(fileURLWithPath: path)
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+        throw TutorError("\(path) is not a readable folder.")
+    }
+    let folders = names.sorted().map { root.appendingPathComponent($0) }
+        .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("ct.nii.gz").path) }
+    guard !folders.isEmpty else { throw TutorError("\(path) holds no case folders with a ct.nii.gz.") }
+    return folders
+}

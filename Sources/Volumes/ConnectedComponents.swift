@@ -1,0 +1,57 @@
+/// Which neighbours join two foreground voxels into one object.
+public enum Connectivity: Sendable {
+    /// Voxels sharing a face (6 neighbours).
+    case faces
+    /// Voxels sharing a face, an edge or a corner (26 neighbours). The default everywhere in tutor:
+    /// with thick slices a tumour's cross-sections often touch only diagonally from slice to slice.
+    case full
+
+    var offsets: [(Int, Int, Int)] {
+        var result: [(Int, Int, Int)] = []
+        for dk in -1...1 { for dj in -1...1 { for di in -1...1 {
+            let n = abs(di) + abs(dj) + abs(dk)
+            if n == 0 || (self == .faces && n > 1) { continue }
+            result.append((di, dj, dk))
+        } } }
+        return result
+    }
+}
+
+/// The connected objects of a mask: `labels[v]` is 0 for background, else the object number 1…count.
+/// Objects are numbered in the order their first voxel appears in storage order (lowest slice first).
+public struct Components: Sendable {
+    public var size: GridSize
+    public var labels: [Int32]
+    public var count: Int
+    /// `voxelCounts[n - 1]` is the number of voxels of object n.
+    public var voxelCounts: [Int]
+}
+
+/// Labels the connected objects of `mask` (foreground = voxel > 0.5).
+public func connectedComponents(of mask: Volume, connectivity: Connectivity = .full) -> Components {
+    let s = mask.size
+    var labels = [Int32](repeating: 0, count: s.count)
+    var counts: [Int] = []
+    let offsets = connectivity.offsets
+    var stack: [Int] = []
+    mask.voxels.withUnsafeBufferPointer { vox in
+        for start in 0..<s.count where vox[start] > 0.5 && labels[start] == 0 {
+            let label = Int32(counts.count + 1)
+            var n = 0
+            labels[start] = label
+            stack.append(start)
+            while let v = stack.popLast() {
+                n += 1
+                let i = v % s.i, j = (v / s.i) % s.j, k = v / (s.i * s.j)
+                for (di, dj, dk) in offsets {
+                    let a = i + di, b = j + dj, c = k + dk
+                    guard a >= 0, a < s.i, b >= 0, b < s.j, c >= 0, c < s.k else { continue }
+                    let w = a + s.i * (b + s.j * c)
+                    if vox[w] > 0.5 && labels[w] == 0 { labels[w] = label; stack.append(w) }
+                }
+            }
+            counts.append(n)
+        }
+    }
+    return Components(size: s, labels: labels, count: counts.count, voxelCounts: counts)
+}

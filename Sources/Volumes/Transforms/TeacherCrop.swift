@@ -1,0 +1,76 @@
+/// Where a crop lies: the resampled grid of the original volume and the crop's box in it.
+public struct CropRegion: Sendable, Equatable {
+    /// The original volume resampled to the crop spacing (not materialised).
+    public var grid: ResampledGrid
+    /// Index, in `grid`, of the crop's voxel (0, 0, 0).
+    public var start: SIMD3<Int>
+    public var size: GridSize
+    /// Voxel → world (RAS+ mm) of the crop.
+    public var affine: Affine { grid.affine.reindexed(scale: .one, offset: SIMD3<Double>(start)) }
+}
+
+/// The teacher's crop: a box (128³ by default) of the 1 × 1 × 1.5 mm resampled space around a point,
+/// cut straight from the ORIGINAL volume (only the box is interpolated), and its inverse `paste`.
+///
+/// Exactness: `crop` equals the same box of `Resample(spacing:)` of the whole volume, padded
+/// outside it; `paste` samples the crop at every original voxel centre, so a value that is
+/// linear in position survives crop → paste unchanged.
+public struct TeacherCrop: Sendable {
+    public var size: GridSize
+    public var spacing: SIMD3<Double>
+
+    public init(size: GridSize = GridSize(128, 128, 128), spacing: SIMD3<Double> = SIMD3(1, 1, 1.5)) {
+        self.size = size; self.spacing = spacing
+    }
+
+    /// The box around `centre` (ORIGINAL voxel indices, fractional allowed): crop voxel size/2
+    /// along each axis is the resampled voxel nearest to the centre.
+    public func region(of volume: Volume, centre: SIMD3<Double>) -> CropRegion {
+        let grid = ResampledGrid(volume, spacing: spacing)
+        let c = (centre / grid.scale).rounded(.toNearestOrAwayFromZero)
+        let start = SIMD3<Int>(Int(c.x) - size.i / 2, Int(c.y) - size.j / 2, Int(c.z) - size.k / 2)
+        return CropRegion(grid: grid, start: start, size: size)
+    }
+
+    /// The crop of `volume` (`size`, at `spacing`) around `centre`; voxels outside the volume get
+    /// `padding` (e.g. `Normalised.padding`). Use `.trilinear` for images, `.nearest` for masks.
+    public func crop(_ volume: Volume, centre: SIMD3<Double>, padding: Float,
+                     interpolation: Interpolation = .trilinear) -> (crop: Volume, region: CropRegion) {
+        let r = region(of: volume, centre: centre)
+        func taps(_ count: Int, _ start: Int, _ newCount: Int, _ n: Int, _ f: Double) -> AxisTaps {
+            AxisTaps(count: count, sourceCount: n, interpolation) { q in
+                let g = start + q
+                return (0..<newCount).contains(g) ? Double(g) * f : nil
+            }
+        }
+        let g = r.grid
+        let voxels = sampleSeparable(volume.voxels, from: volume.size, to: size,
+                                     x: taps(size.i, r.start.x, g.size.i, volume.size.i, g.scale.x),
+                                     y: taps(size.j, r.start.y, g.size.j, volume.size.j, g.scale.y),
+                                     z: taps(size.k, r.start.z, g.size.k, volume.size.k, g.scale.z),
+                                     outside: padding)
+        let v = Volume(size: size, spacing: spacing, affine: r.affine, voxels: voxels,
+                       storedType: interpolation == .nearest ? volume.storedType : "float32")
+        return (v, r)
+    }
+
+    /// `result` (a crop-sized map: probabilities or a mask) placed back on the original grid of
+    /// `region`: each original voxel takes the crop's value at its centre, 0 outside the crop.
+    /// Trilinear for probabilities (threshold afterwards), nearest for masks.
+    public func paste(_ result: Volume, region: CropRegion, interpolation: Interpolation = .trilinear) -> Volume {
+        precondition(result.size == region.size, "paste needs a result of the crop's size")
+        let g = region.grid, src = g.source
+        func taps(_ n: Int, _ start: Int, _ count: Int, _ f: Double) -> AxisTaps {
+            AxisTaps(count: n, sourceCount: count, interpolation) { o in
+                let p = Double(o) / f - Double(start)
+                return p >= -0.5 && p < Double(count) - 0.5 ? p : nil
+            }
+        }
+        let voxels = sampleSeparable(result.voxels, from: result.size, to: src,
+                                     x: taps(src.i, region.start.x, region.size.i, g.scale.x),
+                                     y: taps(src.j, region.start.y, region.size.j, g.scale.y),
+                                     z: taps(src.k, region.start.z, region.size.k, g.scale.z), outside: 0)
+        return Volume(size: src, spacing: g.sourceAffine.columnNorms, affine: g.sourceAffine, voxels: voxels,
+                      storedType: interpolation == .nearest ? result.storedType : "float32")
+    }
+}

@@ -1,0 +1,60 @@
+import XCTest
+import Network
+import Volumes
+@testable import Student
+
+/// A tiny student trained for a few hundred steps on synthetic chests finds a tumour it never saw.
+final class TinyStudentTests: XCTestCase {
+    func sample(_ n: Int, tumour: SIMD3<Double>, radius: Double) throws -> [StudentSample] {
+        let dir = try temporaryFolder(self)
+        let chest = SyntheticChest(tumours: [(tumour, radius)], noise: UInt64(n + 1))
+        let ct = dir.appendingPathComponent("ct\(n).nii.gz").path, label = dir.appendingPathComponent("label\(n).nii.gz").path
+        try VolumeIO.write(chest.ct, to: ct); try VolumeIO.write(chest.label, to: label, datatype: .uint8)
+        return try StudentSample.load(StudentCase(name: "c\(n)", image: ct, label: label, pseudo: false))
+    }
+
+    func testTrainedTinyStudentBeatsChance() throws {
+        var train: [StudentSample] = []
+        let spots: [(SIMD3<Double>, Double)] = [(SIMD3(52, 60, 70), 9), (SIMD3(128, 80, 90), 7), (SIMD3(45, 75, 100), 11), (SIMD3(135, 65, 60), 8)]
+        for (n, spot) in spots.enumerated() { train += try sample(n, tumour: spot.0, radius: spot.1) }
+        let test = try sample(9, tumour: SIMD3(58, 72, 84), radius: 9)
+        XCTAssertEqual(SizeBins(train).bins.count, 2)   // diameters 14–22 mm: two bins
+
+        var o = StudentTrainingOptions()
+        o.channels = [4, 4, 8, 8, 8]; o.trainCrop = 32; o.learningRate = 3e-3; o.virtualBatch = 2
+        o.maxSamples = 240; o.validateEvery = 60; o.patience = 100; o.tumourShare = 0.8
+        let folder = try temporaryFolder(self)
+        let training = try StudentTraining(options: o, train: train, validation: test, folder: folder)
+        let log = try training.run(resume: false) { _ in }
+        XCTAssertEqual(log.last?.samples, 240)
+        let student = try StudentNetwork(contentsOf: training.bestURL)
+        XCTAssertEqual(student.variant, .so)
+        var inter = 0.0, total = 0.0
+        for s in test {
+            let p = try student.probabilities(Volume(size: s.size, spacing: SIMD3(1, 1, 1.5), voxels: s.ct))
+            for v in p.indices { let h: Double = p[v] > 0.5 ? 1 : 0; inter += h * Double(s.label[v]); total += h + Double(s.label[v]) }
+        }
+        let dsc = 2 * inter / total
+        XCTAssertGreaterThan(dsc, 0.3, "a blind guess (all tumour, or none) scores about 0")
+
+        // Resume continues from the checkpoint's sample count.
+        o.maxSamples = 260
+        let more = try StudentTraining(options: o, train: train, validation: test, folder: folder)
+        let resumed = try more.run(resume: true) { _ in }
+        XCTAssertEqual(resumed.first?.samples, 260)
+    }
+
+    func testDualOutputStudentHasTwoChannels() throws {
+        let train = try sample(0, tumour: SIMD3(52, 60, 70), radius: 9)
+        var o = StudentTrainingOptions()
+        o.variant = .do; o.channels = [2, 2, 2, 2, 2]; o.trainCrop = 32; o.maxSamples = 2; o.validateEvery = 2
+        let training = try StudentTraining(options: o, train: train, validation: [], folder: try temporaryFolder(self))
+        try training.run(resume: false) { _ in }
+        let student = try StudentNetwork(contentsOf: training.bestURL)
+        XCTAssertEqual(student.variant, .do)
+        XCTAssertEqual(student.net.config.outChannels, 2)
+        XCTAssertEqual(student.net.info["output_names"], "tumour,box")
+        // The box target is 1 on a superset of the tumour.
+        for s in train { for v in s.label.indices where s.label[v] > 0.5 { XCTAssertEqual(s.boxes[v], 1) } }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import XCTest
+@testable import Volumes
+
+/// A fresh temporary folder per test, removed afterwards.
+func temporaryFolder(_ test: XCTestCase) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tutor-volumes-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+    return dir
+}
+
+/// `shared/data/real/<name>` beside an ancestor of this file, or a skip when there is none.
+func sharedRealData(_ name: String) throws -> String {
+    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while url.path != "/" {
+        let candidate = url.deletingLastPathComponent().appendingPathComponent("shared/data/real/\(name)").path
+        if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        url = url.deletingLastPathComponent()
+    }
+    throw XCTSkip("shared/data/real/\(name) is absent")
+}
+
+/// Asserts that `body` throws a TutorError whose message names `path`; returns the message.
+@discardableResult
+func assertTutorError(_ path: String, file: StaticString = #filePath, line: UInt = #line,
+                      _ body: () throws -> Void) -> String {
+    do {
+        try body()
+        XCTFail("expected a TutorError for \(path)", file: file, line: line)
+    } catch let e as TutorError {
+        XCTAssertTrue(e.message.contains(path), "message does not name the file: \(e.message)", file: file, line: line)
+        return e.message
+    } catch {
+        XCTFail("expected a TutorError, got \(error)", file: file, line: line)
+    }
+    return ""
+}
+
+/// A small volume whose value is a known linear function of position, with an oblique-free LPS affine.
+func linearVolume(_ size: GridSize = GridSize(9, 7, 5), spacing: SIMD3<Double> = SIMD3(0.75, 0.5, 2.5)) -> Volume {
+    var v = Volume(size: size, spacing: spacing,
+                   affine: Affine(rows: [-spacing.x, 0, 0, 10.5, 0, -spacing.y, 0, -20.25, 0, 0, spacing.z, 30, 0, 0, 0, 1]))
+    for k in 0..<size.k { for j in 0..<size.j { for i in 0..<size.i { v[i, j, k] = Float(3 * i - 2 * j + 5 * k + 1) } } }
+    return v
+}
+
+/// Dice similarity of two 0/1 arrays (values ≥ 0.5 count as foreground).
+func dice(_ a: [Float], _ b: [Float]) -> Double {
+    var both = 0, na = 0, nb = 0
+    for n in a.indices {
+        let x = a[n] >= 0.5, y = b[n] >= 0.5
+        if x { na += 1 }; if y { nb += 1 }; if x && y { both += 1 }
+    }
+    return na + nb == 0 ? 1 : 2 * Double(both) / Double(na + nb)
+}
+
+/// A minimal single-file NIfTI-1 written byte by byte (independent of tutor's writer):
+/// qform_code = sform_code = 0, so the affine is the pixdim scaling.
+func craftNIfTI1(dim: [Int16], datatype: Int16, bitpix: Int16, pixdim: [Float], data: [UInt8],
+                 slope: Float = 0, intercept: Float = 0, bigEndian: Bool = false) -> [UInt8] {
+    var h = [UInt8](repeating: 0, count: 352)
+    func put<T: FixedWidthInteger>(_ v: T, _ at: Int) {
+        let x = bigEndian ? v.bigEndian : v.littleEndian
+        withUnsafeBytes(of: x) { for (n, b) in $0.enumerated() { h[at + n] = b } }
+    }
+    func putF(_ v: Float, _ at: Int) { put(v.bitPattern, at) }
+    put(Int32(348), 0)
+    for (n, d) in dim.enumerated() { put(d, 40 + 2 * n) }
+    put(datatype, 70); put(bitpix, 72)
+    for (n, p) in pixdim.enumerated() { putF(p, 76 + 4 * n) }
+    putF(352, 108); putF(slope, 112); putF(intercept, 116)
+    for (n, c) in "n+1\0".utf8.enumerated() { h[344 + n] = c }
+    return h + data
+}
+
+func writeBytes(_ bytes: [UInt8], _ path: String) throws {
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+}

@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+import Volumes
+@testable import Workbench
+
+final class FolderCaseTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("case-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try NIfTI.write(syntheticImage(), to: folder.appendingPathComponent("ct.nii.gz").path, datatype: .int16)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    func testSavesAreThereWhenReopened() throws {
+        let source = FolderCase(folder: folder)
+        var contents = try source.open()
+        XCTAssertEqual(contents.state, .unlabelled)
+        XCTAssertEqual(contents.image.size, GridSize(40, 30, 10))
+        let boxes = [Box(slice: 4, xMin: 10, yMin: 8, xMax: 14, yMax: 12)]
+        try source.saveBoxes(boxes)
+        try source.saveViewPoint(ViewPoint(slice: 4, window: 350, level: 50))
+        contents = try FolderCase(folder: folder).open()
+        XCTAssertEqual(contents.boxes, boxes)
+        XCTAssertEqual(contents.state, .boxed)
+        XCTAssertEqual(contents.viewPoint, ViewPoint(slice: 4, window: 350, level: 50))
+        // The workbench resumes there.
+        let state = WorkbenchState(contents: contents, keymap: Keymap(), width: 80, height: 24)
+        XCTAssertEqual([Double(state.slice), state.window, state.level], [4, 350, 50])
+
+        var mask = contents.image.sameGrid()
+        mask[12, 10, 4] = 1
+        try source.saveProposal(mask)
+        XCTAssertEqual(FolderCase(folder: folder).storedState, .proposed)
+        try source.accept(mask)
+        contents = try FolderCase(folder: folder).open()
+        XCTAssertEqual(contents.state, .accepted)
+        XCTAssertEqual(contents.proposal?.voxels.reduce(0, +), 1)
+        XCTAssertEqual(try NIfTI.read(folder.appendingPathComponent("label.nii.gz").path).storedType, "uint8")
+        try source.reject(reason: "wrong lobe")
+        XCTAssertEqual(try FolderCase(folder: folder).open().state, .rejected(reason: "wrong lobe"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("tmp") }
+        XCTAssertEqual(leftovers, [], "no temporary files stay behind")
+    }
+
+    func testAMissingImageOrAVanishedFolderIsASentence() throws {
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("ct.nii.gz"))
+        XCTAssertThrowsError(try FolderCase(folder: folder).open()) { error in
+            XCTAssertEqual((error as? TutorError)?.message,
+                           "\(folder.path)/ct.nii.gz is missing: a case folder needs its ct.nii.gz.")
+        }
+        try FileManager.default.removeItem(at: folder)
+        XCTAssertThrowsError(try FolderCase(folder: folder).saveBoxes([])) { error in
+            XCTAssertTrue((error as? TutorError)?.message.hasPrefix("Cannot write \(folder.path)/boxes.json") ?? false, "\(error)")
+        }
+    }
+
+    func testALiveLockBlocksAStaleOneDoesNot() throws {
+        let source = FolderCase(folder: folder)
+        try "\(getppid())\n".write(to: folder.appendingPathComponent(".tutor-lock"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try source.lock()) { error in
+            XCTAssertTrue((error as? TutorError)?.message.contains("is open in another tutor") ?? false)
+        }
+        try "999999999\n".write(to: folder.appendingPathComponent(".tutor-lock"), atomically: true, encoding: .utf8)
+        XCTAssertNoThrow(try source.lock())
+        source.unlock()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".tutor-lock").path))
+    }
+
+    func testFindsCaseFoldersInADataset() throws {
+        let dataset = folder.deletingLastPathComponent().appendingPathComponent("ds-\(UUID())")
+        try FileManager.default.createDirectory(at: dataset, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dataset) }
+        for name in ["b", "a"] {
+            try FileManager.default.copyItem(at: folder, to: dataset.appendingPathComponent(name))
+        }
+        try FileManager.default.createDirectory(at: dataset.appendingPathComponent("notes"), withIntermediateDirectories: true)
+        XCTAssertEqual(try FolderCase.cases(in: dataset).map(\.id), ["a", "b"])
+        XCTAssertEqual(try FolderCase.cases(in: folder).map(\.id), [folder.lastPathComponent])
+    }
+}
