@@ -163,8 +163,9 @@ final class UNetGraph<T: NetScalar> {
                 blockBackward("enc0.0", state, dy: d0, dInput: nil, accumulate: false)
             }
         }
+        // The pool keeps this step's blocks for the next training step (same sizes, no page
+        // faults); an inference pass drains it.
         scratch.release()
-        pool.drain()
         return true
     }
 

@@ -1,3 +1,4 @@
+import Volumes
 import XCTest
 @testable import Network
 
@@ -8,7 +9,7 @@ final class GradientTests: XCTestCase {
 
     private func randomBuffer(_ n: Int, scale: Double = 1) -> Buffer<Double> {
         let b = Buffer<Double>(count: n)
-        for i in 0..<n { b.pointer[i] = rng.nextGaussian() * scale }
+        for i in 0..<n { b.pointer[i] = rng.normal() * scale }
         return b
     }
 
@@ -146,9 +147,9 @@ final class GradientTests: XCTestCase {
         for (name, shape) in config.parameterShapes {
             let p = graph.param(name), count = shape.reduce(1, *)
             for i in 0..<count {
-                if name.hasSuffix("norm.weight") { p[i] = 1 + 0.2 * rng.nextGaussian() }
+                if name.hasSuffix("norm.weight") { p[i] = 1 + 0.2 * rng.normal() }
                 else if name.hasSuffix("act.weight") { p[i] = Double.random(in: 0.05..<0.4, using: &rng) }
-                else { p[i] = rng.nextGaussian() * (name.hasSuffix("weight") ? 0.5 : 0.1) }
+                else { p[i] = rng.normal() * (name.hasSuffix("weight") ? 0.5 : 0.1) }
             }
         }
         let dims = Dims(4, 4, 8)

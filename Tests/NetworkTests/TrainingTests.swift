@@ -1,4 +1,5 @@
 import Foundation
+import Volumes
 import XCTest
 @testable import Network
 
@@ -20,7 +21,7 @@ final class TrainingTests: XCTestCase {
             let v = (i * s + j) * s + k
             let inside = pow(Double(i) - a, 2) + pow(Double(j) - b, 2) + pow(Double(k) - c, 2) <= r * r
             let other = pow(Double(i) - a2, 2) + pow(Double(j) - b2, 2) + pow(Double(k) - c2, 2) <= 2.5 * 2.5
-            x[v] = Float((inside || other ? 1 : 0) + 0.1 * rng.nextGaussian())
+            x[v] = Float((inside || other ? 1 : 0) + 0.1 * rng.normal())
             let inBox = abs(Double(i) - a) <= r + 1 && abs(Double(j) - b) <= r + 1 && abs(Double(k) - c) <= r + 1
             x[s * s * s + v] = inBox ? 1 : 0
             g[v] = inside ? 1 : 0
