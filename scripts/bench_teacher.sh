@@ -9,11 +9,17 @@ TUTOR=${1:-.build/release/tutor}
 RUNS=${2:-5}
 THREADS=2
 SIZE=128
-REF=../shared/tools/unet_ref.py
+# The reference lives in shared/tools, a sibling of the repository or of one of its parents.
+REF=""
+dir=$(pwd)
+while [ "$dir" != "/" ]; do
+  [ -f "$dir/shared/tools/unet_ref.py" ] && { REF="$dir/shared/tools/unet_ref.py"; break; }
+  dir=$(dirname "$dir")
+done
 [ -x "$TUTOR" ] || { echo "no $TUTOR: build it first (make build)" >&2; exit 1; }
 have_ref=1
-if [ ! -f "$REF" ] || ! python3 -c "import onnxruntime, onnx, safetensors, numpy" 2>/dev/null; then
-  echo "onnxruntime reference not available ($REF, python3 with onnxruntime): timing tutor alone" >&2
+if [ -z "$REF" ] || ! python3 -c "import onnxruntime, onnx, safetensors, numpy" 2>/dev/null; then
+  echo "onnxruntime reference not available (shared/tools/unet_ref.py, python3 with onnxruntime): timing tutor alone" >&2
   have_ref=0
 fi
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], ''))" "$1" "$2"; }

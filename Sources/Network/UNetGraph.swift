@@ -10,6 +10,7 @@ final class UNetGraph<T: NetScalar> {
     /// Where each named tensor starts in `params` / `grads`.
     let offsets: [String: Int]
     let scratch = Scratch<T>()
+    let pool = BufferPool<T>()
     private var cache: Cache?
 
     init(config: UNetConfig) {
@@ -73,13 +74,13 @@ final class UNetGraph<T: NetScalar> {
             let (y1, _) = block("dec\(i).1", input: [(y0, c[i])], inDims: d, stride: 1, state: state)
             current = [(y1, c[i])]
         }
-        let p = Buffer<T>(count: config.outChannels * dims.count)
+        let p = Buffer<T>(count: config.outChannels * dims.count, pool: pool)
         Head.forward(x: current[0].buffer.pointer, cin: c[0], spatial: dims.count,
                      weights: param("head.weight"), bias: param("head.bias"), cout: config.outChannels, p: p.pointer)
         state?.headInput = current[0].buffer
         state?.output = p
         cache = state
-        if !training { scratch.release() }
+        if !training { scratch.release(); pool.drain() }
         return p
     }
 
@@ -91,7 +92,7 @@ final class UNetGraph<T: NetScalar> {
     private func block(_ prefix: String, input: Segments, inDims: Dims, stride: Int, state: Cache?) -> (Buffer<T>, Dims) {
         let cout = config.parameterShapes.first { $0.name == "\(prefix).conv.weight" }!.shape[0]
         let od = Conv3.outDims(inDims, stride: stride)
-        let conv = Buffer<T>(count: cout * od.count)
+        let conv = Buffer<T>(count: cout * od.count, pool: pool)
         Conv3.forward(input: channelPointers(input, spatial: inDims.count).map { UnsafePointer($0) }, inDims: inDims,
                       stride: stride, weights: param("\(prefix).conv.weight"),
                       outputs: [(conv.pointer, cout)], accumulate: false, scratch: scratch)
@@ -104,7 +105,7 @@ final class UNetGraph<T: NetScalar> {
     /// ConvTranspose3d → InstanceNorm3d → PReLU.
     private func upBlock(_ prefix: String, input: Buffer<T>, cin: Int, inDims: Dims, cout: Int, state: Cache?) -> Buffer<T> {
         let od = inDims.doubled
-        let conv = Buffer<T>(count: cout * od.count)
+        let conv = Buffer<T>(count: cout * od.count, pool: pool)
         ConvTranspose2.forward(input: input.pointer, cin: cin, inDims: inDims, weights: param("\(prefix).conv.weight"),
                                cout: cout, output: conv.pointer, scratch: scratch)
         return normAct(prefix, conv, channels: cout, spatial: od.count, state: state) { xhat, rstd in
@@ -115,7 +116,7 @@ final class UNetGraph<T: NetScalar> {
     private func normAct(_ prefix: String, _ conv: Buffer<T>, channels: Int, spatial: Int, state: Cache?,
                          record: (Buffer<T>, Buffer<T>) -> BlockState) -> Buffer<T> {
         let rstd = Buffer<T>(count: channels)
-        let y = state == nil ? nil : Buffer<T>(count: conv.count)
+        let y = state == nil ? nil : Buffer<T>(count: conv.count, pool: pool)
         NormPReLU.forward(x: conv.pointer, channels: channels, spatial: spatial,
                           gamma: param("\(prefix).norm.weight"), beta: param("\(prefix).norm.bias"),
                           slope: param("\(prefix).act.weight"), y: y?.pointer, rstd: rstd.pointer)
@@ -133,26 +134,26 @@ final class UNetGraph<T: NetScalar> {
         cache = nil
         let c = config.channels, levels = config.levels
         let n0 = state.dims.count
-        var dBelow = Buffer<T>(count: c[0] * n0)
+        var dBelow = Buffer<T>(count: c[0] * n0, pool: pool)
         Head.backward(x: headInput.pointer, cin: c[0], spatial: n0, weights: param("head.weight"), cout: config.outChannels,
                       p: p.pointer, dp: dp.pointer, dWeights: grad("head.weight"), dBias: grad("head.bias"), dx: dBelow.pointer)
         var dSkips: [Buffer<T>?] = Array(repeating: nil, count: levels)
         for i in 0..<(levels - 1) {
             let n = config.dims(at: i, input: state.dims).count
-            let d0 = Buffer<T>(count: c[i] * n)
+            let d0 = Buffer<T>(count: c[i] * n, pool: pool)
             blockBackward("dec\(i).1", state, dy: dBelow, dInput: [(d0, c[i])], accumulate: false)
-            let dSkip = Buffer<T>(count: c[i] * n), dUp = Buffer<T>(count: c[i] * n)
+            let dSkip = Buffer<T>(count: c[i] * n, pool: pool), dUp = Buffer<T>(count: c[i] * n, pool: pool)
             blockBackward("dec\(i).0", state, dy: d0, dInput: [(dSkip, c[i]), (dUp, c[i])], accumulate: false)
             dSkips[i] = dSkip
             let nBelow = config.dims(at: i + 1, input: state.dims).count
-            let dIn = Buffer<T>(count: c[i + 1] * nBelow)
+            let dIn = Buffer<T>(count: c[i + 1] * nBelow, pool: pool)
             upBackward("dec\(i).up", state, dy: dUp, dInput: dIn)
             dBelow = dIn
         }
         var dCurrent = dBelow
         for i in (0..<levels).reversed() {
             let n = config.dims(at: i, input: state.dims).count
-            let d0 = Buffer<T>(count: c[i] * n)
+            let d0 = Buffer<T>(count: c[i] * n, pool: pool)
             blockBackward("enc\(i).1", state, dy: dCurrent, dInput: [(d0, c[i])], accumulate: false)
             if i > 0 {
                 let dSkip = dSkips[i - 1]!
@@ -162,6 +163,8 @@ final class UNetGraph<T: NetScalar> {
                 blockBackward("enc0.0", state, dy: d0, dInput: nil, accumulate: false)
             }
         }
+        // The pool keeps this step's blocks for the next training step (same sizes, no page
+        // faults); an inference pass drains it.
         scratch.release()
         return true
     }

@@ -1,3 +1,4 @@
+import Volumes
 import XCTest
 @testable import Network
 import Volumes

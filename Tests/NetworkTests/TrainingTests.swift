@@ -1,4 +1,5 @@
 import Foundation
+import Volumes
 import XCTest
 @testable import Network
 import Volumes
