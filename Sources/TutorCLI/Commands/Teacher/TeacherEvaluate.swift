@@ -30,7 +30,12 @@ struct TeacherEvaluate: ParsableCommand {
         let threshold = try ProposalEngine(method: .threshold, weights: nil)
         var all: [String: [Double]] = ["net": [], "threshold": []]
         var seconds = 0.0, proposals = 0
-        print(String(format: "%-24@ %5@ %10@ %10@", "case" as NSString, "draw" as NSString, "net DSC" as NSString, "threshold" as NSString))
+        func row(_ name: String, _ draw: String, _ a: String, _ b: String) -> String {
+            name.padding(toLength: 24, withPad: " ", startingAt: 0) + " " + [draw, a, b].map {
+                String(repeating: " ", count: max(0, 10 - $0.count)) + $0
+            }.joined(separator: " ")
+        }
+        print(row("case", "boxes", "net DSC", "threshold"))
         for folder in folders {
             let image = try VolumeIO.read(folder.appendingPathComponent("ct.nii.gz").path)
             let label = try VolumeIO.read(folder.appendingPathComponent("label.nii.gz").path)
@@ -44,11 +49,11 @@ struct TeacherEvaluate: ParsableCommand {
                 seconds += Date().timeIntervalSince(started); proposals += 1
                 let b = try score(prediction: threshold.propose(image: image, boxes: boxes), truth: label).dsc
                 all["net"]!.append(a); all["threshold"]!.append(b)
-                print(String(format: "%-24@ %5d %10.4f %10.4f", folder.lastPathComponent as NSString, draw, a, b))
+                print(row(folder.lastPathComponent, tight ? "tight" : "human \(draw)", String(format: "%.4f", a), String(format: "%.4f", b)))
             }
         }
         let n = MeanStd(all["net"]!), t = MeanStd(all["threshold"]!)
-        print(String(format: "mean ± std (%d)           net %.4f ± %.4f   threshold %.4f ± %.4f", n.count, n.mean, n.std, t.mean, t.std))
+        print(row("mean ± std (\(n.count))", "", String(format: "%.3f±%.3f", n.mean, n.std), String(format: "%.3f±%.3f", t.mean, t.std)))
         print(String(format: "teacher: %@, %.2f s per proposal (image loaded)", net.label, seconds / Double(max(proposals, 1))))
     }
 }
