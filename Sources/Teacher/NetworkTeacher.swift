@@ -23,6 +23,8 @@ public final class NetworkTeacher {
     public let weightsHash: String
     public let crop: TeacherCrop
     public var postprocess = Postprocess()
+    /// Refine the mask's edge with the CT's HU values at the scan's resolution (see `Postprocess`).
+    public var refineWithHU = true
 
     public init(net: UNet3D, role: TeacherRole, weightsHash: String, cropSize: Int = 128) {
         self.net = net; self.role = role; self.weightsHash = weightsHash
@@ -64,8 +66,9 @@ public final class NetworkTeacher {
     }
 
     /// The mask (0/1, uint8, on the image's grid and affine) of every tumour in `boxes`.
-    /// `boxes` should already be interpolated across skipped slices.
-    public func predict(image: Normalised, boxes: [Box]) throws -> Volume {
+    /// `boxes` should already be interpolated across skipped slices; `hu` is the CT in HU, for the
+    /// edge refinement (`refineWithHU`).
+    public func predict(image: Normalised, boxes: [Box], hu: Volume? = nil) throws -> Volume {
         var mask = image.volume.sameGrid()
         for object in ObjectBoxes.group(boxes) {
             let (p, region) = try probabilities(image: image, boxes: object)
@@ -73,7 +76,7 @@ public final class NetworkTeacher {
             let e = object.extent
             postprocess.apply(probabilities: pasted, boxes: role == .box ? object : nil,
                               lower: role == .box ? e.lower : e.lower &- 64, upper: role == .box ? e.upper : e.upper &+ 64,
-                              into: &mask)
+                              hu: refineWithHU && role == .box ? hu : nil, into: &mask)
         }
         return mask
     }

@@ -4,23 +4,42 @@ import Volumes
 /// threshold → keep only voxels the boxes support (inside the tumour's box on an annotated slice)
 /// → keep the largest connected object → fill holes slice by slice.
 ///
+/// With `hu` (the CT in HU on the same grid) the edge is refined at the scan's own resolution:
+/// the network sees the 1 × 1 × 1.5 mm crop, which blurs the boundary of a small tumour on a
+/// 0.6 mm scan, while the HU values are sharp. A voxel the network calls tumour (p > threshold) is
+/// kept only where it is also denser than the box's Otsu level (as the threshold teacher computes
+/// it), unless the network is sure (p > `sure`) — so ground glass the network recognises stays.
+///
 /// Works on the sub-block `lower…upper` (original voxel indices, inclusive) only, since the
 /// tumour cannot leave its boxes; the result is OR-ed into `mask` (so several tumours add up).
 public struct Postprocess: Sendable {
     public var threshold: Float
-    public init(threshold: Float = 0.5) { self.threshold = threshold }
+    public var sure: Float
+    public init(threshold: Float = 0.5, sure: Float = 0.9) { self.threshold = threshold; self.sure = sure }
 
     public func apply(probabilities p: Volume, boxes: ObjectBoxes?, lower: SIMD3<Int>, upper: SIMD3<Int>,
-                      into mask: inout Volume) {
+                      hu: Volume? = nil, into mask: inout Volume) {
         let lo = pointwiseMax(lower, .zero)
         let hi = pointwiseMin(upper, SIMD3(p.size.i - 1, p.size.j - 1, p.size.k - 1))
         guard lo.x <= hi.x, lo.y <= hi.y, lo.z <= hi.z else { return }
         let sub = GridSize(hi.x - lo.x + 1, hi.y - lo.y + 1, hi.z - lo.z + 1)
+        var level = -Float.infinity
+        if let hu, let boxes {
+            var values: [Float] = []
+            for box in boxes.boxes where box.slice >= lo.z && box.slice <= hi.z {
+                for j in max(box.yMin, lo.y)...min(box.yMax, hi.y) { for i in max(box.xMin, lo.x)...min(box.xMax, hi.x) {
+                    values.append(hu[i, j, box.slice])
+                } }
+            }
+            level = min(max(ThresholdTeacher.otsuLevel(values), ThresholdTeacher.levelRange.lowerBound),
+                        ThresholdTeacher.levelRange.upperBound)
+        }
         var block = Volume(size: sub, spacing: p.spacing)
         for c in 0..<sub.k { for b in 0..<sub.j { for a in 0..<sub.i {
             let i = lo.x + a, j = lo.y + b, k = lo.z + c
             let inside = boxes?.contains(i, j, k) ?? true
-            if inside && p[i, j, k] > threshold { block[a, b, c] = 1 }
+            let q = p[i, j, k]
+            if inside && q > threshold && (q > sure || (hu?[i, j, k] ?? .infinity) > level) { block[a, b, c] = 1 }
         } } }
         let objects = connectedComponents(of: block)
         guard objects.count > 0 else { return }

@@ -38,7 +38,7 @@ public final class ProposalEngine {
     public func propose(image: Volume, boxes: [Box]) throws -> Volume {
         let filled = interpolateBoxes(boxes)
         guard let teacher else { return ThresholdTeacher.predict(image: image, boxes: filled) }
-        return try teacher.predict(image: normalised(image), boxes: filled)
+        return try teacher.predict(image: normalised(image), boxes: filled, hu: image)
     }
 
     private func normalised(_ image: Volume) -> Normalised {

@@ -53,7 +53,7 @@ public enum ThresholdTeacher {
     }
 
     /// Otsu's threshold (HU) of `values`, on a 256-bin histogram of −1024…400 HU.
-    static func otsuLevel(_ values: [Float]) -> Float {
+    public static func otsuLevel(_ values: [Float]) -> Float {
         let lo: Float = -1024, hi: Float = 400, bins = 256
         var hist = [Double](repeating: 0, count: bins)
         for v in values {
@@ -72,28 +72,5 @@ public enum ThresholdTeacher {
             if between > best { best = between; bestBin = t }
         }
         return lo + (Float(bestBin) + 1) / Float(bins) * (hi - lo)
-    }
-
-    /// Fills, on each axial slice, the background regions that do not reach the slice's edge.
-    static func fillHolesPerSlice(_ m: inout Volume) {
-        let ni = m.size.i, nj = m.size.j
-        var reached = [Bool](repeating: false, count: ni * nj)
-        var stack: [Int] = []
-        for k in 0..<m.size.k {
-            for p in reached.indices { reached[p] = false }
-            let base = k * ni * nj
-            for j in 0..<nj { for i in 0..<ni where i == 0 || j == 0 || i == ni - 1 || j == nj - 1 {
-                let p = i + ni * j
-                if m.voxels[base + p] < 0.5 && !reached[p] { reached[p] = true; stack.append(p) }
-            } }
-            while let p = stack.popLast() {
-                let i = p % ni, j = p / ni
-                for (a, b) in [(i - 1, j), (i + 1, j), (i, j - 1), (i, j + 1)] where a >= 0 && b >= 0 && a < ni && b < nj {
-                    let q = a + ni * b
-                    if !reached[q] && m.voxels[base + q] < 0.5 { reached[q] = true; stack.append(q) }
-                }
-            }
-            for p in reached.indices where !reached[p] { m.voxels[base + p] = 1 }
-        }
     }
 }

@@ -27,15 +27,17 @@ struct TeacherEvaluate: ParsableCommand {
         let folders = FileManager.default.fileExists(atPath: cases + "/ct.nii.gz")
             ? [URL(fileURLWithPath: cases)] : try caseFolders(cases)
         let net = try ProposalEngine(method: .net, weights: weights.map { URL(fileURLWithPath: $0) })
+        let raw = try ProposalEngine(method: .net, weights: weights.map { URL(fileURLWithPath: $0) })
+        raw.teacher?.refineWithHU = false
         let threshold = try ProposalEngine(method: .threshold, weights: nil)
-        var all: [String: [Double]] = ["net": [], "threshold": []]
+        var all: [String: [Double]] = ["net": [], "raw": [], "threshold": []]
         var seconds = 0.0, proposals = 0
-        func row(_ name: String, _ draw: String, _ a: String, _ b: String) -> String {
-            name.padding(toLength: 24, withPad: " ", startingAt: 0) + " " + [draw, a, b].map {
-                String(repeating: " ", count: max(0, 10 - $0.count)) + $0
+        func row(_ name: String, _ cells: String...) -> String {
+            name.padding(toLength: 24, withPad: " ", startingAt: 0) + " " + cells.map {
+                String(repeating: " ", count: max(0, 12 - $0.count)) + $0
             }.joined(separator: " ")
         }
-        print(row("case", "boxes", "net DSC", "threshold"))
+        print(row("case", "boxes", "net+HU", "net only", "threshold"))
         for folder in folders {
             let image = try VolumeIO.read(folder.appendingPathComponent("ct.nii.gz").path)
             let label = try VolumeIO.read(folder.appendingPathComponent("label.nii.gz").path)
@@ -47,13 +49,18 @@ struct TeacherEvaluate: ParsableCommand {
                 let started = Date()
                 let a = try score(prediction: net.propose(image: image, boxes: boxes), truth: label).dsc
                 seconds += Date().timeIntervalSince(started); proposals += 1
+                let r = try score(prediction: raw.propose(image: image, boxes: boxes), truth: label).dsc
                 let b = try score(prediction: threshold.propose(image: image, boxes: boxes), truth: label).dsc
-                all["net"]!.append(a); all["threshold"]!.append(b)
-                print(row(folder.lastPathComponent, tight ? "tight" : "human \(draw)", String(format: "%.4f", a), String(format: "%.4f", b)))
+                all["net"]!.append(a); all["raw"]!.append(r); all["threshold"]!.append(b)
+                print(row(folder.lastPathComponent, tight ? "tight" : "human \(draw)",
+                          String(format: "%.4f", a), String(format: "%.4f", r), String(format: "%.4f", b)))
             }
         }
-        let n = MeanStd(all["net"]!), t = MeanStd(all["threshold"]!)
-        print(row("mean ± std (\(n.count))", "", String(format: "%.3f±%.3f", n.mean, n.std), String(format: "%.3f±%.3f", t.mean, t.std)))
+        let cells = ["net", "raw", "threshold"].map { key -> String in
+            let m = MeanStd(all[key]!)
+            return String(format: "%.3f±%.3f", m.mean, m.std)
+        }
+        print(row("mean ± std (\(all["net"]!.count))", "", cells[0], cells[1], cells[2]))
         print(String(format: "teacher: %@, %.2f s per proposal (image loaded)", net.label, seconds / Double(max(proposals, 1))))
     }
 }
