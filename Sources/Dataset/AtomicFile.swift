@@ -48,13 +48,15 @@ enum AtomicFile {
 
     /// Gives a staged file its final name without ever replacing an existing file (link + unlink):
     /// returns false when `finalPath` already exists, so the caller can pick the next version.
-    static func publish(_ staged: Staged, as finalPath: String) throws -> Bool {
+    /// The folder is fsynced unless `syncFolder` is false (a caller publishing several files into one
+    /// folder then syncs it once itself, before it commits the index).
+    static func publish(_ staged: Staged, as finalPath: String, syncFolder sync: Bool = true) throws -> Bool {
         if link(staged.path, finalPath) != 0 {
             if errno == EEXIST { return false }
             throw TutorError("Cannot create \(finalPath): \(String(cString: strerror(errno))).")
         }
         unlink(staged.path)
-        syncFolder(of: finalPath)
+        if sync { syncFolder(of: finalPath) }
         return true
     }
 

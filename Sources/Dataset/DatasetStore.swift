@@ -8,7 +8,8 @@ import Volumes
 public final class DatasetStore: @unchecked Sendable {
     /// The dataset folder (absolute).
     public let root: String
-    let pool: DatabasePool
+    /// A pool (WAL: concurrent readers, one writer) or, for read-only opens, one read-only connection.
+    let pool: any DatabaseWriter
 
     public static let indexName = "tutor.sqlite"
     public static let casesFolder = "cases"
@@ -16,7 +17,7 @@ public final class DatasetStore: @unchecked Sendable {
     /// The user recorded for changes when none is given: `$USER`, else `unknown`.
     public static var defaultUser: String { ProcessInfo.processInfo.environment["USER"] ?? "unknown" }
 
-    private init(root: String, pool: DatabasePool) {
+    private init(root: String, pool: any DatabaseWriter) {
         self.root = root
         self.pool = pool
     }
@@ -49,12 +50,14 @@ public final class DatasetStore: @unchecked Sendable {
     }
 
     /// Opens an existing dataset; refuses a folder with no index or an index from a newer tutor.
-    public static func open(_ path: String) throws -> DatasetStore {
+    /// `readOnly` opens one read-only connection, which neither writes nor checkpoints on close: the
+    /// quick way in for commands that only look (`status`, `log`); an index that needs migrating is refused.
+    public static func open(_ path: String, readOnly: Bool = false) throws -> DatasetStore {
         let root = absolute(path)
         guard FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(indexName)) else {
             throw TutorError("\(path) is not a dataset (no \(indexName)); make one with `tutor dataset init`.")
         }
-        let pool = try connect(root)
+        let pool = try connect(root, readOnly: readOnly)
         let migrator = Schema.migrator
         let (superseded, complete) = try guarded(path) {
             try pool.read { db in (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db)) }
@@ -63,15 +66,26 @@ public final class DatasetStore: @unchecked Sendable {
             throw TutorError("The dataset \(path) was written by a newer tutor (its index schema is newer than this "
                 + "build knows); update tutor to open it.")
         }
+        if !complete && readOnly {
+            throw TutorError("The dataset \(path) needs its index upgraded; open it once for writing (e.g. `tutor dataset check`).")
+        }
         if !complete { try guarded(path) { try migrator.migrate(pool) } }
         return DatasetStore(root: root, pool: pool)
     }
 
-    private static func connect(_ root: String) throws -> DatabasePool {
+    private static func connect(_ root: String, readOnly: Bool = false) throws -> any DatabaseWriter {
         var config = Configuration()
         config.busyMode = .timeout(60)   // writers queue behind each other rather than fail
         config.foreignKeysEnabled = true
+        // Files are fsynced before their rows commit, so NORMAL (no fsync per WAL commit) keeps the
+        // index consistent even after a power cut; at worst the last commits are lost and their files
+        // become leftovers. A killed process loses nothing either way.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         let file = (root as NSString).appendingPathComponent(indexName)
+        if readOnly {
+            config.readonly = true
+            return try guarded(root) { try DatabaseQueue(path: file, configuration: config) }
+        }
         return try guarded(root) { try DatabasePool(path: file, configuration: config) }
     }
 

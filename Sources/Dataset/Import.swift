@@ -132,7 +132,7 @@ extension DatasetStore {
                     for s in staged {
                         // The case is not indexed, so a file already there was left by a killed import.
                         unlink(absolutePath(s.path))
-                        guard try AtomicFile.publish(s.file, as: absolutePath(s.path)) else {
+                        guard try AtomicFile.publish(s.file, as: absolutePath(s.path), syncFolder: false) else {
                             throw TutorError("Another process is writing \(s.path); try the import again.")
                         }
                         published.append(s.path)
@@ -143,6 +143,7 @@ extension DatasetStore {
                         default: break
                         }
                     }
+                    AtomicFile.syncFolder(of: absolutePath(row.image))
                     try row.insert(db)
                     for s in staged {
                         try LabelFile(caseID: id, kind: s.kind, revision: 1, path: s.path, sha256: s.file.sha256,

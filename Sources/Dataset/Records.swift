@@ -60,6 +60,7 @@ public struct LabelFile: Codable, Sendable, Equatable, FetchableRecord, Persista
 public struct AuditEvent: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "events"
     public var seq: Int64?
+    /// The case, or "" for a change to the whole dataset (a split).
     public var caseID: String
     public var at: String
     public var user: String
@@ -76,7 +77,7 @@ public struct AuditEvent: Codable, Sendable, Equatable, FetchableRecord, Mutable
 
     /// One line for a person: `2026-11-26T14:03:00Z alice propose weak→proposed cases/a/proposal.r1.nii.gz …`.
     public var line: String {
-        var s = "\(at)  \(caseID)  \(user)  \(action)"
+        var s = "\(at)  \(caseID.isEmpty ? "(dataset)" : caseID)  \(user)  \(action)"
         if let f = fromState, let t = toState, f != t { s += "  \(f.rawValue)→\(t.rawValue)" }
         if let p = path { s += "  \(p)" }
         if let b = boxRevision { s += "  boxes r\(b)" }

@@ -6,9 +6,16 @@ import Foundation
 /// one large multi-threaded GEMM over a buffer that does not (see Docs/network.md).
 public enum Engine {
     nonisolated(unsafe) private static var configuredThreads: Int = {
+        OpenBLASCore.selectKernels()
         openblas_set_num_threads(1)
         return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64))
     }()
+
+    /// The OpenBLAS kernel family in use (e.g. SkylakeX), for benchmark reports.
+    public static var blasCore: String {
+        _ = threads
+        return String(cString: openblas_get_corename())
+    }
 
     /// Worker count for every pass of the engine (default: the number of active cores).
     public static var threads: Int {

@@ -4,7 +4,7 @@ import Foundation
 /// The number type the engine computes in. `Float` runs the product; `Double` runs the same
 /// code for gradient checks against finite differences. The one place the two differ is the
 /// dense product: `sgemm` or `dgemm` from OpenBLAS.
-public protocol NetScalar: BinaryFloatingPoint, Sendable {
+public protocol NetScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
     /// C[M, N] = alpha · op(A) · op(B) + beta · C, all row-major (CBLAS conventions).
     static func gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
@@ -43,4 +43,11 @@ extension Double: NetScalar {
     }
     @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
     @inline(__always) public static func sqrt(_ x: Double) -> Double { x.squareRoot() }
+}
+
+/// Eight lanes at `p`, no alignment needed. Reductions go through these because the compiler
+/// may not reorder a scalar floating-point sum into vector lanes on its own.
+@inline(__always)
+func load8<T: NetScalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
 }

@@ -183,7 +183,7 @@ final class UNetGraph<T: NetScalar> {
         if let dInput {
             Conv3.inputGradient(dOutput: dy.pointer, cout: s.cout, inDims: s.inDims, stride: s.stride,
                                 weights: param("\(prefix).conv.weight"),
-                                dInput: channelPointers(dInput, spatial: s.inDims.count), accumulate: accumulate, scratch: scratch)
+                                dInput: dInput.map { ($0.buffer.pointer, $0.channels) }, accumulate: accumulate, scratch: scratch)
         }
         state.blocks[prefix] = nil
     }

@@ -20,6 +20,8 @@ public struct Tutor: ParsableCommand {
             Annotate.self,
             Review.self,
             TeacherCommand.self,
+            PhantomCommand.self,
+            Eval.self,
             StudentCommand.self,
             PseudoLabelCommand.self,
             Segment.self,

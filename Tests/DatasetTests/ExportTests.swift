@@ -59,6 +59,19 @@ final class ExportTests: DatasetTestCase {
         XCTAssertEqual((cases[0]["accepted"] as? [String: String])?["by"], "rita")
         XCTAssertEqual(try String(contentsOfFile: path("out/manifest.sha256"), encoding: .utf8),
                        "\(result.manifestSHA256)  manifest.json\n")
+        // The hashes agree with an independent implementation (coreutils sha256sum).
+        let files = (cases[0]["files"] as! [String: [String: String]]).values.map { ($0["path"]!, $0["sha256"]!) }
+        for (file, hash) in files + [("manifest.json", result.manifestSHA256)] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["sha256sum", path("out/\(file)")]
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            try p.run()
+            let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            XCTAssertEqual(out.split(separator: " ").first.map(String.init), hash, file)
+        }
     }
 
     func testStrongOnlyLeavesPseudoLabelsBehind() throws {

@@ -45,9 +45,9 @@ func referenceTool() throws -> URL {
     return shared.appendingPathComponent("tools/unet_ref.py")
 }
 
-/// ‖a − b‖ / ‖b‖.
+/// ‖a − b‖ / ‖b‖ (‖a − b‖ when b is zero).
 func relativeError(_ a: [Float], _ b: [Float]) -> Double {
     var num = 0.0, den = 0.0
     for (x, y) in zip(a, b) { num += Double(x - y) * Double(x - y); den += Double(y) * Double(y) }
-    return (num / den).squareRoot()
+    return den == 0 ? num.squareRoot() : (num / den).squareRoot()
 }

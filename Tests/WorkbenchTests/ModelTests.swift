@@ -11,18 +11,19 @@ final class ModelTests: XCTestCase {
     }
 
     func testCursorMovesOnScreenDirectionsOnAFlippedImage() {
-        // Affine x is negative: voxel i grows towards the screen's left (radiological view).
+        // DICOM-style affine (x and y negative in RAS+): i grows towards the patient's left and
+        // j towards posterior, so the voxel grid is already in radiological view.
         var s = makeState()
-        XCTAssertTrue(s.viewport.flipX)
+        XCTAssertFalse(s.viewport.flipX)
         XCTAssertFalse(s.viewport.flipY)
         _ = s.perform(.cursorLeft)
-        XCTAssertEqual(s.cursorI, 21)
+        XCTAssertEqual(s.cursorI, 19)
         _ = s.perform(.cursorDown)
         XCTAssertEqual(s.cursorJ, 16)
-        // With a plain scaling affine, screen left is i - 1 and screen down is j - 1 (anterior up).
+        // A plain scaling affine (i to the patient's right, j to anterior): both run backwards on screen.
         var t = makeState(image: syntheticImage(affine: .scaling(SIMD3(1, 1, 2))))
         _ = t.perform(.cursorLeft); _ = t.perform(.cursorDown)
-        XCTAssertEqual([t.cursorI, t.cursorJ], [19, 14])
+        XCTAssertEqual([t.cursorI, t.cursorJ], [21, 14])
     }
 
     func testSliceStepsStopAtTheEnds() {
@@ -49,11 +50,11 @@ final class ModelTests: XCTestCase {
         var s = makeState()
         _ = s.perform(.markCorner)
         XCTAssertNotNil(s.anchor)
-        for _ in 0..<3 { _ = s.perform(.cursorRight) }   // screen right is i - 1 here
+        for _ in 0..<3 { _ = s.perform(.cursorRight) }
         for _ in 0..<2 { _ = s.perform(.cursorDown) }
         _ = s.perform(.markCorner)
         XCTAssertNil(s.anchor)
-        XCTAssertEqual(s.boxes, [Box(slice: 5, xMin: 17, yMin: 15, xMax: 20, yMax: 17, object: 1)])
+        XCTAssertEqual(s.boxes, [Box(slice: 5, xMin: 20, yMin: 15, xMax: 23, yMax: 17, object: 1)])
         XCTAssertEqual(s.selectedBox, 0)
     }
 
@@ -78,11 +79,16 @@ final class ModelTests: XCTestCase {
 
     func testMovingABoxFollowsTheScreenAndStaysInTheImage() {
         var s = makeState()
-        _ = s.type(command: "box 0 8 4 12")
-        _ = s.perform(.boxRight)   // screen right = i - 1, but the box is at the edge: it stays
-        XCTAssertEqual(s.boxes[0].xMin, 0)
+        _ = s.type(command: "box 35 8 39 12")
+        _ = s.perform(.boxRight)   // screen right is i + 1, but the box is at the image's edge: it stays
+        XCTAssertEqual(s.boxes[0].xMax, 39)
         _ = s.perform(.boxLeft)
-        XCTAssertEqual([s.boxes[0].xMin, s.boxes[0].xMax], [1, 5])
+        XCTAssertEqual([s.boxes[0].xMin, s.boxes[0].xMax], [34, 38])
+        // On a scaling affine the same key moves the other way in voxels, the same way on screen.
+        var t = makeState(image: syntheticImage(affine: .scaling(SIMD3(1, 1, 2))))
+        _ = t.type(command: "box 10 8 14 12")
+        _ = t.perform(.boxLeft)
+        XCTAssertEqual(t.boxes[0].xMin, 11)
     }
 
     func testCopyToNextSliceThenInterpolate() {
@@ -226,6 +232,19 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(s.zoom, 1)
     }
 
+    func testReviewFocusCentresAndZoomsOnTheBoxes() {
+        var s = makeState(boxes: [Box(slice: 4, xMin: 10, yMin: 8, xMax: 14, yMax: 12)])
+        s.slice = 0
+        s.focusOnBoxes()
+        XCTAssertEqual(s.slice, 4)
+        XCTAssertEqual([s.cursorI, s.cursorJ], [12, 10])
+        // The 5-voxel box spans about a third of the view's narrower side.
+        let view = s.viewport
+        let a = view.pixel(i: 9.5, j: 7.5), b = view.pixel(i: 14.5, j: 12.5)
+        let share = max(abs(b.px - a.px) / Double(view.pixelsWide), abs(b.py - a.py) / Double(view.pixelsHigh))
+        XCTAssertEqual(share, 1.0 / 3, accuracy: 0.01)
+    }
+
     func testViewportMapsCellsAndVoxelsBothWays() {
         let s = makeState()
         let view = s.viewport
@@ -235,8 +254,13 @@ final class ModelTests: XCTestCase {
             XCTAssertEqual(Double(v.i), Double(i), accuracy: 1)
             XCTAssertEqual(Double(v.j), Double(j), accuracy: 1)
         }
-        // Patient's right (large i with a negative x axis) is on the screen's left.
-        XCTAssertLessThan(view.cell(i: 39, j: 0).x, view.cell(i: 0, j: 0).x)
+        // Patient's right (small i with a negative x axis) is on the screen's left.
+        XCTAssertLessThan(view.cell(i: 0, j: 0).x, view.cell(i: 39, j: 0).x)
+        // With a positive x axis, large i is the patient's right: on the screen's left.
+        let scaled = makeState(image: syntheticImage(affine: .scaling(SIMD3(1, 1, 2)))).viewport
+        XCTAssertLessThan(scaled.cell(i: 39, j: 0).x, scaled.cell(i: 0, j: 0).x)
+        // and anterior (large j with a positive y axis) is up.
+        XCTAssertLessThan(scaled.cell(i: 0, j: 29).y, scaled.cell(i: 0, j: 0).y)
     }
 
     func testMaskStatsGiveVolumeAndDiameter() {

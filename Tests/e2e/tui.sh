@@ -2,6 +2,8 @@
 # End-to-end test of the workbench: drives the real `tutor annotate` in tmux (100×30), as a person
 # would, and checks the screen at each step and the files it leaves.
 # usage: bash Tests/e2e/tui.sh PATH_TO_TUTOR
+# The proposals come from the threshold teacher (--method threshold), so the test does not depend
+# on which network weights are bundled.
 set -euo pipefail
 TUTOR=$(realpath "${1:?usage: tui.sh PATH_TO_TUTOR}")
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -31,13 +33,17 @@ start() {  # start NAME ENV... -- ARGS: a tutor annotate session named wb in a 1
   T new-session -d -s wb -x 100 -y 30 "env $1 '$TUTOR' annotate $2; echo EXIT=\$?; sleep 60"
 }
 
+# A session that outlives the others, so the tmux server does not exit (and race a new client)
+# each time the workbench session is replaced.
+T new-session -d -s keep -x 100 -y 30 "sleep 3600"
+
 mapfile -t BOXES < <(python3 "$HERE/make_case.py" "$WORK/data/case01")
 cp -r "$WORK/data/case01" "$WORK/data/case02"
 FIRST=(${BOXES[0]}); MIDDLE=(${BOXES[$(( ${#BOXES[@]} / 2 ))]}); LAST=(${BOXES[-1]})
 widen() { echo "$(($2 - 1)) $(($3 - 1)) $(($4 + 1)) $(($5 + 1))"; }
 
 echo "== open a case, draw boxes on three key slices, interpolate, propose, accept"
-start "TERM=xterm-256color" "'$WORK/data' --case case01 --slice ${MIDDLE[0]}"
+start "TERM=xterm-256color" "'$WORK/data' --case case01 --slice ${MIDDLE[0]} --method threshold"
 waitfor "slice ${MIDDLE[0]}/39"
 screen | head -1 | grep -q "tutor │ case01 │ tumour 1 │ VIEW" || fail "title bar"
 screen | grep -qE "^R .* L$" || fail "side labels R and L"
@@ -102,6 +108,60 @@ screen | sed -n '3,26p' | grep -q '@' || fail "plain ramp: no @ for bright tissu
 screen | sed -n '3,26p' | grep -q '▀' && fail "plain mode drew half-blocks"
 keys q; waitfor "EXIT=0"
 
+echo "== radiological view: the tumour in the patient's right lung shows on the screen's left"
+start "TERM=vt100" "'$WORK/data/case01'"
+waitfor "slice ${MIDDLE[0]}/39"
+screen | sed -n '3,26p' | cut -c1-50 | grep -q '1111' || fail "box (drawn as 1s in plain mode) not on the left half"
+screen | sed -n '3,26p' | cut -c51-100 | grep -q '1111' && fail "box drawn on the right half"
+keys q; waitfor "EXIT=0"
+
+if command -v screen >/dev/null; then
+  echo "== inside GNU screen (TERM=screen: 8 colours, so the plain ramp)"
+  T kill-session -t wb 2>/dev/null || true
+  T new-session -d -s wb -x 100 -y 30 "screen -q '$TUTOR' annotate '$WORK/data/case02'; echo EXIT=\$?; sleep 60"
+  waitfor "slice 20/39"
+  screen | sed -n '3,26p' | grep -q '@' || fail "plain ramp inside screen"
+  command_line "slice 5"
+  waitfor "slice 5/39"
+  command_line "slice 20"; waitfor "slice 20/39"
+  keys q; waitfor "EXIT=0"
+else
+  echo "== GNU screen: skipped (not installed)"
+fi
+
+echo "== brush, undo, brush again: the painted disc is saved as the proposal"
+start "TERM=xterm-256color" "'$WORK/data/case02'"
+waitfor "slice 20/39"
+keys B
+waitfor "BRUSH r=3"
+keys Enter
+waitfor "│ proposed │"
+keys u
+waitfor "undone: brush on slice 20"
+keys Enter Escape
+waitfor "VIEW"
+keys q; waitfor "EXIT=0"
+python3 - "$WORK/data/case02/proposal.nii.gz" <<'PY' || fail "brushed mask not saved"
+import sys, nibabel as nib
+n = int((nib.load(sys.argv[1]).get_fdata() > 0.5).sum())
+print(f'brushed voxels: {n}')
+assert n == 29, n   # a disc of radius 3 voxels
+PY
+
+echo "== the mouse: a drag draws a box, the wheel changes slice (SGR 1006 reports, as xterm sends)"
+start "TERM=xterm-256color" "'$WORK/data/case02'"
+waitfor "slice 20/39"
+T send-keys -t wb -l $'\e[<0;30;8M'
+waitfor "BOX: mark the other corner"
+T send-keys -t wb -l $'\e[<32;45;14M'; sleep 0.2; T send-keys -t wb -l $'\e[<0;45;14m'
+waitfor "1/1 boxes"
+screen | tail -1 | grep -qE "^box [0-9]+ [0-9]+ [0-9]+ [0-9]+ on slice 20, tumour 1" || fail "drag made no box"
+T send-keys -t wb -l $'\e[<64;45;14M'
+waitfor "slice 21/39"
+keys ',' x
+waitfor "0/0 boxes"
+keys q; waitfor "EXIT=0"
+
 echo "== SIGHUP (lost connection) keeps every edit"
 start "TERM=xterm-256color" "'$WORK/data/case02'"
 waitfor "slice 20/39"
@@ -121,6 +181,27 @@ command_line "box 30 30 40 40"
 waitfor "NOT SAVED"
 keys q
 waitfor "EXIT=0"
-screen | grep -q '"x_min":30' || fail "the unsaved boxes were not printed on exit"
+T capture-pane -p -J -t wb | grep -q '"x_max":40,"x_min":30' || fail "the unsaved boxes were not printed on exit"
+
+echo "== tutor review: a queue of two proposed cases; accept one, reject the other with a reason"
+mkdir -p "$WORK/review"
+for c in r1 r2; do
+  python3 "$HERE/make_case.py" "$WORK/review/$c" > /dev/null
+  cp "$WORK/review/$c/truth.nii.gz" "$WORK/review/$c/proposal.nii.gz"
+  echo "{\"image\": \"ct.nii.gz\", \"boxes\": [{\"slice\": ${MIDDLE[0]}, \"x_min\": ${MIDDLE[1]}, \"y_min\": ${MIDDLE[2]}, \"x_max\": ${MIDDLE[3]}, \"y_max\": ${MIDDLE[4]}}]}" > "$WORK/review/$c/boxes.json"
+done
+T kill-session -t wb 2>/dev/null || true
+T new-session -d -s wb -x 100 -y 30 "env TERM=xterm-256color '$TUTOR' review '$WORK/review'; echo EXIT=\$?; sleep 60"
+waitfor "review 1/2, 0 done, 2 left"
+screen | grep -q "zoom" || fail "review does not zoom onto the boxes"
+keys a
+waitfor "review 2/2, 1 done, 1 left"
+keys r; keys "too large"; keys Enter
+waitfor "review finished: 2 of 2 done"
+waitfor "EXIT=0"
+[ -f "$WORK/review/r1/label.nii.gz" ] || fail "accepted case has no label.nii.gz"
+grep -q '"state":"accepted"' "$WORK/review/r1/state.json" || fail "r1 not accepted"
+grep -q '"reason":"too large"' "$WORK/review/r2/state.json" || fail "r2 rejection reason not stored"
+grep -q '"state":"rejected"' "$WORK/review/r2/state.json" || fail "r2 not rejected"
 
 echo "tui.sh: all checks passed"

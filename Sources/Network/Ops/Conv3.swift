@@ -58,16 +58,16 @@ enum Conv3 {
         partials.add(into: dWeights)
     }
 
-    /// dInput (+)= the gradient of the conv with respect to its input. `dInput` has one pointer
-    /// per input channel; with `accumulate` false it is overwritten.
+    /// dInput (+)= the gradient of the conv with respect to its input. `dInput` splits Cin into
+    /// consecutive contiguous blocks (pointer, channels); with `accumulate` false it is overwritten.
     /// Stride 1: a stride-1 conv of dOutput with the kernel flipped and its channel axes swapped.
     /// Stride 2: dcol = Wᵀ · dOutput per output slab, scattered back (col2im); slabs one apart
     /// share input slices, so even slabs run first, then odd ones.
     static func inputGradient<T: NetScalar>(
         dOutput: UnsafePointer<T>, cout: Int, inDims: Dims, stride: Int, weights: UnsafePointer<T>,
-        dInput: [UnsafeMutablePointer<T>], accumulate: Bool, scratch: Scratch<T>
+        dInput: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
     ) {
-        let cin = dInput.count
+        let cin = dInput.reduce(0) { $0 + $1.1 }
         let k = cin * 27
         let od = outDims(inDims, stride: stride)
         if stride == 1 {
@@ -79,10 +79,11 @@ enum Conv3 {
             }
             let channels = (0..<cout).map { UnsafePointer(dOutput + $0 * od.count) }
             forward(input: channels, inDims: od, stride: 1, weights: flipped.pointer,
-                    outputs: dInput.map { ($0, 1) }, accumulate: accumulate, scratch: scratch)
+                    outputs: dInput, accumulate: accumulate, scratch: scratch)
             return
         }
-        if !accumulate { for p in dInput { p.update(repeating: 0, count: inDims.count) } }
+        let channels = dInput.flatMap { block in (0..<block.1).map { block.0 + $0 * inDims.count } }
+        if !accumulate { for p in channels { p.update(repeating: 0, count: inDims.count) } }
         scratch.reserve(workers: Engine.threads, count: k * od.b * od.c)
         for parity in 0..<2 {
             let slabs = Array(Swift.stride(from: parity, to: od.a, by: 2))
@@ -94,7 +95,7 @@ enum Conv3 {
                 T.gemm(transA: true, transB: false, m: k, n: cols, k: cout,
                        alpha: 1, a: weights, lda: k, b: dOutput + rows.lowerBound * od.c, ldb: od.count,
                        beta: 0, c: col, ldc: cols)
-                col2imAdd(col: col, dInput: dInput, inDims: inDims, outDims: od, stride: stride, rows: rows)
+                col2imAdd(col: col, dInput: channels, inDims: inDims, outDims: od, stride: stride, rows: rows)
             }
         }
     }
@@ -105,6 +106,7 @@ enum Conv3 {
         input: [UnsafePointer<T>], inDims: Dims, outDims od: Dims, stride s: Int, rows: Range<Int>,
         col: UnsafeMutablePointer<T>
     ) {
+        if s == 1 { return im2colStride1(input: input, dims: inDims, rows: rows, col: col) }
         let cols = rows.count * od.c
         let inC = inDims.c
         for ci in 0..<input.count {
@@ -119,17 +121,50 @@ enum Conv3 {
                         continue
                     }
                     let line = src + (id * inDims.b + ih) * inC
-                    if s == 1 {
-                        switch kw {
-                        case 0: dst[0] = 0; (dst + 1).update(from: line, count: inC - 1)
-                        case 1: dst.update(from: line, count: inC)
-                        default: dst.update(from: line + 1, count: inC - 1); dst[inC - 1] = 0
-                        }
-                    } else {
-                        for w in 0..<od.c {
-                            let iw = w * s + kw - 1
-                            dst[w] = iw >= 0 && iw < inC ? line[iw] : 0
-                        }
+                    for w in 0..<od.c {
+                        let iw = w * s + kw - 1
+                        dst[w] = iw >= 0 && iw < inC ? line[iw] : 0
+                    }
+                }
+            }}}
+        }
+    }
+
+    /// Stride 1: the rows of a tile that share a depth and read inside the volume read one
+    /// contiguous run of the input, so each (ci, kd, kh, kw) needs one copy per depth, shifted by
+    /// kw − 1, and then zeros where a row's neighbour falls off its end.
+    private static func im2colStride1<T: NetScalar>(
+        input: [UnsafePointer<T>], dims: Dims, rows: Range<Int>, col: UnsafeMutablePointer<T>
+    ) {
+        let w = dims.c, cols = rows.count * w
+        for ci in 0..<input.count {
+            let src = input[ci]
+            for kd in 0..<3 { for kh in 0..<3 { for kw in 0..<3 {
+                let base = col + (ci * 27 + kd * 9 + kh * 3 + kw) * cols
+                var r = rows.lowerBound
+                while r < rows.upperBound {
+                    let d = r / dims.b, h0 = r % dims.b
+                    let h1 = min(dims.b, h0 + rows.upperBound - r)   // rows [h0, h1) of depth d
+                    let dst = base + (r - rows.lowerBound) * w
+                    r += h1 - h0
+                    let id = d + kd - 1
+                    guard id >= 0 && id < dims.a else { dst.update(repeating: 0, count: (h1 - h0) * w); continue }
+                    // Rows whose neighbour row h + kh − 1 lies inside the volume.
+                    let lo = max(h0, 1 - kh), hi = min(h1, dims.b + 1 - kh)
+                    if lo > h0 { dst.update(repeating: 0, count: (lo - h0) * w) }
+                    if hi < h1 { (dst + (hi - h0) * w).update(repeating: 0, count: (h1 - hi) * w) }
+                    guard hi > lo else { continue }
+                    let out = dst + (lo - h0) * w, n = (hi - lo) * w
+                    let line = src + (id * dims.b + lo + kh - 1) * w
+                    switch kw {
+                    case 1:
+                        out.update(from: line, count: n)
+                    case 0:
+                        (out + 1).update(from: line, count: n - 1)
+                        for row in 0..<(hi - lo) { out[row * w] = 0 }
+                    default:
+                        out.update(from: line + 1, count: n - 1)
+                        for row in 0..<(hi - lo) { out[row * w + w - 1] = 0 }
                     }
                 }
             }}}

@@ -5,6 +5,8 @@
 /// Shapes: x [C, N] (N = A·B·C'), gamma/beta/slope [C], rstd [C] (1/√(var + eps), kept for backward).
 enum NormPReLU {
     static let eps = 1e-5
+    /// Values summed in the working precision before the sum moves to Double.
+    static let chunk = 4096
 
     /// In place: x becomes x̂ = (x − mean)·rstd when `y` is given (training: backward needs x̂)
     /// and y = PReLU(γ·x̂ + β); without `y`, x itself becomes the activation (inference).
@@ -19,10 +21,14 @@ enum NormPReLU {
             let shift = p[0]
             var s = 0.0, ss = 0.0
             var i = 0
+            let lanesShift = SIMD8<T>(repeating: shift)
             while i < n {
-                let end = min(n, i + 4096)
-                var cs: T = 0, css: T = 0
-                for j in i..<end { let v = p[j] - shift; cs += v; css += v * v }
+                let end = min(n, i + 4096), vectorEnd = i + (end - i) / 8 * 8
+                var vs = SIMD8<T>(), vss = SIMD8<T>()
+                var j = i
+                while j < vectorEnd { let v = load8(p + j) - lanesShift; vs += v; vss += v * v; j += 8 }
+                var cs = vs.sum(), css = vss.sum()
+                while j < end { let v = p[j] - shift; cs += v; css += v * v; j += 1 }
                 s += Double(cs); ss += Double(css)
                 i = end
             }
@@ -61,19 +67,31 @@ enum NormPReLU {
             let d = dy + c * n, xh = xhat + c * n
             let g = gamma[c], b = beta[c], a = slope[c]
             var sdz = 0.0, sdzx = 0.0, sda = 0.0
-            var i = 0
-            while i < n {
-                let end = min(n, i + 4096)
-                var cdz: T = 0, cdzx: T = 0, cda: T = 0
-                for j in i..<end {
-                    let z = g * xh[j] + b
-                    let positive = z > 0
-                    let dz = positive ? d[j] : a * d[j]
-                    cdz += dz; cdzx += dz * xh[j]
-                    cda += positive ? 0 : d[j] * z
+            // Per chunk: the elementwise terms into an L1-sized buffer (a loop the compiler turns
+            // into vector selects), then their sums eight lanes at a time.
+            withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * chunk) { temp in
+                let dzs = temp.baseAddress!, das = dzs + chunk
+                var i = 0
+                while i < n {
+                    let m = min(n - i, chunk)
+                    let x = xh + i, dv = d + i
+                    for j in 0..<m {
+                        let z = g * x[j] + b
+                        dzs[j] = z > 0 ? dv[j] : a * dv[j]
+                        das[j] = z > 0 ? 0 : dv[j] * z
+                    }
+                    var vdz = SIMD8<T>(), vdzx = SIMD8<T>(), vda = SIMD8<T>()
+                    var j = 0
+                    while j + 8 <= m {
+                        let dz = load8(dzs + j)
+                        vdz += dz; vdzx += dz * load8(x + j); vda += load8(das + j)
+                        j += 8
+                    }
+                    var cdz = vdz.sum(), cdzx = vdzx.sum(), cda = vda.sum()
+                    while j < m { cdz += dzs[j]; cdzx += dzs[j] * x[j]; cda += das[j]; j += 1 }
+                    sdz += Double(cdz); sdzx += Double(cdzx); sda += Double(cda)
+                    i += m
                 }
-                sdz += Double(cdz); sdzx += Double(cdzx); sda += Double(cda)
-                i = end
             }
             dGamma[c] += T(sdzx); dBeta[c] += T(sdz); dSlope[c] += T(sda)
             let meanDz = T(sdz / Double(n)), meanDzx = T(sdzx / Double(n))

@@ -38,7 +38,7 @@ struct Annotate: ParsableCommand {
         }
         let options = Session.Options(keymap: try Keymap.load(name: workbench.keys), colorMode: try workbench.colorMode(),
                                       startSlice: slice)
-        let farewell = try Session(cases: cases, start: start, proposer: RegionGrowProposer(), options: options).run()
+        let farewell = try Session(cases: cases, start: start, proposer: try workbench.proposer(), options: options).run()
         if !farewell.isEmpty { print(farewell) }
     }
 }

@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time the engine on this machine.",
-        subcommands: [BenchTeacher.self]
+        subcommands: [BenchTeacher.self, BenchTUI.self]
     )
 }

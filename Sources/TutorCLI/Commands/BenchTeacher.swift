@@ -11,7 +11,8 @@ struct BenchTeacher: ParsableCommand {
         discussion: """
         Builds a He-initialised network, runs one warm-up pass, then reports the median of \
         --runs passes. A training step is a forward pass that keeps its activations, the Dice \
-        loss, the backward pass and an Adam update. Peak memory is the process's VmHWM.
+        loss, the backward pass and an Adam update. Peak memory (VmHWM) is taken separately over \
+        the forward passes and over the training steps.
         """
     )
 
@@ -60,36 +61,47 @@ struct BenchTeacher: ParsableCommand {
             }
             return times.sorted()[times.count / 2]
         }
+        resetPeakResident()
         let forward = try median { _ = try net.forward(x) }
-        var trainStep: Double?
+        let peak = peakResidentMegabytes()
+        var trainStep: Double?, trainPeak: Double?
         if train {
+            resetPeakResident()
             let target = Tensor(shape: [1, 1, size, size, size],
                                 values: (0..<(size * size * size)).map { Float(($0 / 7) % 2) })
             let trainer = Trainer(net: net, virtualBatch: 1)
             trainStep = try median { try trainer.train(input: x, target: target) }
+            trainPeak = peakResidentMegabytes()
         }
         let gflop = config.flops(input: Dims(size, size, size)) / 1e9
-        let peak = peakResidentMegabytes()
         if json {
             var fields = [
                 "\"channels\":\"\(list.map(String.init).joined(separator: ","))\"", "\"size\":\(size)",
-                "\"threads\":\(Engine.threads)", "\"runs\":\(runs)",
+                "\"threads\":\(Engine.threads)", "\"runs\":\(runs)", "\"blas_core\":\"\(Engine.blasCore)\"",
                 "\"median_s\":\(fmt(forward, 4))", "\"gflop\":\(fmt(gflop, 2))",
                 "\"gflops_per_s\":\(fmt(gflop / forward, 1))", "\"peak_rss_mb\":\(fmt(peak, 0))",
             ]
-            if let trainStep {
-                fields += ["\"train_median_s\":\(fmt(trainStep, 4))", "\"train_over_forward\":\(fmt(trainStep / forward, 2))"]
+            if let trainStep, let trainPeak {
+                fields += ["\"train_median_s\":\(fmt(trainStep, 4))", "\"train_over_forward\":\(fmt(trainStep / forward, 2))",
+                           "\"train_peak_rss_mb\":\(fmt(trainPeak, 0))"]
             }
             print("{\(fields.joined(separator: ","))}")
         } else {
-            print("UNet3D channels \(channels), \(inChannels) input channels, \(size)³, \(Engine.threads) threads, median of \(runs)")
+            print("UNet3D channels \(channels), \(inChannels) input channels, \(size)³, \(Engine.threads) threads (OpenBLAS \(Engine.blasCore) kernels), median of \(runs)")
             print("forward:  \(fmt(forward, 3)) s  (\(fmt(gflop, 1)) GFLOP, \(fmt(gflop / forward, 1)) GFLOP/s)")
-            if let trainStep { print("training step: \(fmt(trainStep, 3)) s  (\(fmt(trainStep / forward, 2))× forward)") }
             print("peak RSS: \(fmt(peak, 0)) MB")
+            if let trainStep, let trainPeak {
+                print("training step: \(fmt(trainStep, 3)) s  (\(fmt(trainStep / forward, 2))× forward), peak RSS \(fmt(trainPeak, 0)) MB")
+            }
         }
     }
 
     private func fmt(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
+
+    /// Starts a new peak-memory window (Linux: writing 5 to clear_refs resets VmHWM to VmRSS).
+    private func resetPeakResident() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
 
     /// VmHWM from /proc/self/status, in MB (0 where there is no /proc).
     private func peakResidentMegabytes() -> Double {

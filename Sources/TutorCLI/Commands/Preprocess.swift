@@ -32,7 +32,10 @@ struct PreprocessCommand: ParsableCommand {
         }
         let pipeline = Preprocess(spacing: SIMD3(x, y, z))
         let volume = try VolumeIO.read(input)
-        let result = mask ? pipeline.mask(volume) : pipeline(volume)
-        try VolumeIO.write(result, to: output, datatype: mask ? .uint8 : .float32)
+        if mask {
+            try VolumeIO.write(pipeline.mask(volume), to: output, datatype: .uint8)
+        } else {
+            try VolumeIO.write(pipeline(consume volume), to: output, datatype: .float32)   // clipped in place
+        }
     }
 }

@@ -28,7 +28,7 @@ struct Review: ParsableCommand {
         }
         let options = Session.Options(keymap: try Keymap.load(name: workbench.keys), colorMode: try workbench.colorMode(),
                                       review: true)
-        let farewell = try Session(cases: queue, proposer: RegionGrowProposer(), options: options).run()
+        let farewell = try Session(cases: queue, proposer: try workbench.proposer(), options: options).run()
         if !farewell.isEmpty { print(farewell) }
     }
 }

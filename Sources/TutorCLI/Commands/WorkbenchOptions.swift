@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Teacher
 import Workbench
 
 /// Options shared by `tutor annotate` and `tutor review`.
@@ -12,6 +14,18 @@ struct WorkbenchOptions: ParsableArguments {
         "Force how shades are drawn: truecolor, grey256 or plain. By default it follows COLORTERM, NO_COLOR and the terminal.",
         valueName: "MODE"))
     var color: String?
+
+    @Option(help: "Teacher weights (safetensors); default: the bundled box-guided teacher.")
+    var weights: String?
+
+    @Option(help: "How masks are proposed: net (the teacher network) or threshold (the classical baseline). By default the network when weights exist, else the threshold.")
+    var method: TeacherMethod?
+
+    /// The teacher the workbench asks for masks.
+    func proposer() throws -> EngineProposer {
+        EngineProposer(engine: try ProposalEngine(method: method, weights: weights.map { URL(fileURLWithPath: $0) },
+                                                  warn: { FileHandle.standardError.write(Data("tutor: \($0)\n".utf8)) }))
+    }
 
     func colorMode() throws -> ColorMode? {
         guard let color else { return nil }

@@ -16,9 +16,10 @@ enum FileBytes {
         return [UInt8](data)
     }
 
-    /// Writes `parts` one after another to `path` atomically: a temporary file in the same folder,
-    /// renamed over `path` only once everything is written, so no reader ever sees half a file.
-    static func writeAtomically(_ parts: [[UInt8]], to path: String) throws {
+    /// Writes a file atomically: `body` gets a `write` function for successive pieces of the file,
+    /// which go to a temporary file in the same folder, renamed over `path` only once all went
+    /// well, so no reader ever sees half a file and a failure leaves nothing behind.
+    static func writeAtomically(to path: String, _ body: (_ write: (UnsafeRawBufferPointer) -> Void) -> Void) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
@@ -30,9 +31,7 @@ enum FileBytes {
             throw TutorError("cannot write \(path): \(String(cString: strerror(errno))).")
         }
         var ok = true
-        for part in parts where ok {
-            ok = part.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) == $0.count }
-        }
+        body { piece in if ok && piece.count > 0 { ok = fwrite(piece.baseAddress, 1, piece.count, file) == piece.count } }
         ok = (fclose(file) == 0) && ok
         guard ok, rename(temp, path) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -13,22 +13,26 @@ enum Gzip {
     static func maximumExpansion(of compressedCount: Int) -> Int { compressedCount.multipliedReportingOverflow(by: 1032).partialValue + 1024 }
 
     /// Compresses `data` at zlib `level` as independent gzip members of `chunk` bytes, on all cores.
-    static func compress(_ data: UnsafeRawBufferPointer, level: Int32 = 1, chunk: Int = 4 << 20) -> [[UInt8]] {
+    /// `huffmanOnly` skips the search for repeated strings: float voxels hold almost none, so it
+    /// compresses them as well at about 2.5 times the speed (integer CT and masks want the search).
+    static func compress(_ data: UnsafeRawBufferPointer, level: Int32 = 1, huffmanOnly: Bool = false,
+                         chunk: Int = 4 << 20) -> [[UInt8]] {
         let count = max(1, (data.count + chunk - 1) / chunk)
         var members = [[UInt8]](repeating: [], count: count)
         members.withUnsafeMutableBufferPointer { out in
             let out = out
             DispatchQueue.concurrentPerform(iterations: count) { n in
                 let start = n * chunk, end = min(data.count, start + chunk)
-                out[n] = member(UnsafeRawBufferPointer(rebasing: data[start..<end]), level: level)
+                out[n] = member(UnsafeRawBufferPointer(rebasing: data[start..<end]), level: level,
+                                strategy: huffmanOnly ? Z_HUFFMAN_ONLY : Z_DEFAULT_STRATEGY)
             }
         }
         return members
     }
 
-    private static func member(_ data: UnsafeRawBufferPointer, level: Int32) -> [UInt8] {
+    private static func member(_ data: UnsafeRawBufferPointer, level: Int32, strategy: Int32) -> [UInt8] {
         var stream = z_stream()
-        deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+        deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, strategy,
                       zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         defer { deflateEnd(&stream) }
         let bound = Int(deflateBound(&stream, uLong(data.count))) + 64

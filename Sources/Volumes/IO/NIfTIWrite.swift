@@ -18,14 +18,26 @@ extension NIfTI {
         let type = datatype ?? defaultType(for: v)
         var header = try headerBytes(v, type: type, format: format, path: path)
         header += [0, 0, 0, 0]    // the extension flag: no extensions follow
-        let total = header.count + v.size.count * type.size
-        let file = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 16)
-        defer { file.deallocate() }
-        header.withUnsafeBytes { file.copyMemory(from: $0) }
-        RawVoxels.encode(v.voxels, as: type, into: file.baseAddress! + header.count)
-        let parts = path.hasSuffix(".gz") ? Gzip.compress(UnsafeRawBufferPointer(file), level: level)
-                                          : [[UInt8](UnsafeRawBufferPointer(file))]
-        try FileBytes.writeAtomically(parts, to: path)
+        let gzip = path.hasSuffix(".gz")
+        let floats = type == .float32 || type == .float64
+        func save(_ voxels: UnsafeRawBufferPointer) throws {
+            try header.withUnsafeBytes { head in
+                if gzip {
+                    let members = Gzip.compress(head, level: level) + Gzip.compress(voxels, level: level, huffmanOnly: floats)
+                    try FileBytes.writeAtomically(to: path) { write in for m in members { m.withUnsafeBytes(write) } }
+                } else {
+                    try FileBytes.writeAtomically(to: path) { write in write(head); write(voxels) }
+                }
+            }
+        }
+        if type == .float32 && UInt32(1).littleEndian == 1 {
+            try v.voxels.withUnsafeBytes(save)   // the array already holds the file's bytes
+        } else {
+            let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: v.size.count * type.size, alignment: 16)
+            defer { bytes.deallocate() }
+            RawVoxels.encode(v.voxels, as: type, into: bytes.baseAddress!)
+            try save(UnsafeRawBufferPointer(bytes))
+        }
     }
 
     /// The 348- or 540-byte header libnifti builds for `v`, with vox_offset right after the 4-byte extension flag.

@@ -6,14 +6,19 @@ public struct ClipIntensity: Sendable {
 
     public func callAsFunction(_ v: Volume) -> Volume {
         var out = v
+        apply(to: &out)
+        return out
+    }
+
+    /// Clips `v` in place (no copy of its voxels).
+    public func apply(to v: inout Volume) {
         let lo = lower, hi = upper
-        out.voxels.withUnsafeMutableBufferPointer { p in
+        v.voxels.withUnsafeMutableBufferPointer { p in
             let p = p
             Parallel.forEachChunk(p.count, minimumChunk: 1 << 16) { r in
                 for n in r { p[n] = min(max(p[n], lo), hi) }
             }
         }
-        out.storedType = "float32"
-        return out
+        v.storedType = "float32"
     }
 }

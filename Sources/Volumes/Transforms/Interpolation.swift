@@ -32,9 +32,12 @@ struct AxisTaps {
 }
 
 /// Samples `source` (size `from`) on a grid of size `to`, one axis map per axis; voxels whose
-/// point lies outside the source get `outside`. Output slices run in parallel.
+/// point lies outside the source get `outside`. Each sampled value v is stored as
+/// `(v − shift) · gain` (interpolation commutes with this, so a z-score can ride along).
+/// Output slices run in parallel.
 func sampleSeparable(_ source: [Float], from: GridSize, to: GridSize,
-                     x: AxisTaps, y: AxisTaps, z: AxisTaps, outside: Float) -> [Float] {
+                     x: AxisTaps, y: AxisTaps, z: AxisTaps, outside: Float,
+                     shift: Float = 0, gain: Float = 1) -> [Float] {
     let nx = to.i, ny = to.j
     return [Float](unsafeUninitializedCapacity: to.count) { out, initialised in
         let out = out
@@ -55,7 +58,7 @@ func sampleSeparable(_ source: [Float], from: GridSize, to: GridSize,
                             let i0 = x.lo[a], i1 = x.hi[a], wx = x.weight[a]
                             let v0 = w00 * p00[i0] + w10 * p10[i0] + w01 * p01[i0] + w11 * p11[i0]
                             let v1 = w00 * p00[i1] + w10 * p10[i1] + w01 * p01[i1] + w11 * p11[i1]
-                            row[a] = v0 + wx * (v1 - v0)
+                            row[a] = (v0 + wx * (v1 - v0) - shift) * gain
                         }
                     }
                 }

@@ -9,8 +9,16 @@ public struct Preprocess: Sendable {
     }
 
     /// A CT (HU) → normalised image on the `spacing` grid (float32, unitless).
-    public func callAsFunction(_ image: Volume) -> Volume {
-        Resample(spacing: spacing, interpolation: .trilinear)(normalise(image).volume)
+    /// Clips in place, then resamples with the z-score folded into the same pass (trilinear
+    /// weights sum to 1, so this equals z-scoring first); pass the input as its last use to
+    /// spare a copy of its voxels.
+    public func callAsFunction(_ image: consuming Volume) -> Volume {
+        var clipped = image
+        clip.apply(to: &clipped)
+        let stats = VoxelStatistics(clipped.voxels)
+        let gain = stats.standardDeviation > 0 ? 1 / stats.standardDeviation : 1
+        return Resample(spacing: spacing, interpolation: .trilinear)
+            .resample(clipped, shift: Float(stats.mean), gain: Float(gain))
     }
 
     /// A 0/1 mask → the same mask on the `spacing` grid (nearest neighbour, stored as uint8).
@@ -22,10 +30,11 @@ public struct Preprocess: Sendable {
 
     /// Clip and z-score on the ORIGINAL grid. Trilinear resampling commutes with the z-score
     /// (weights sum to 1), so crops resampled from this equal crops of the fully preprocessed image.
-    public func normalise(_ image: Volume) -> Normalised {
-        let clipped = clip(image)
+    public func normalise(_ image: consuming Volume) -> Normalised {
+        var clipped = image
+        clip.apply(to: &clipped)
         let stats = VoxelStatistics(clipped.voxels)
-        let z = ZScore().apply(clipped, using: stats)
+        let z = ZScore().apply(consume clipped, using: stats)
         let sd = stats.standardDeviation > 0 ? stats.standardDeviation : 1
         return Normalised(volume: z, padding: Float((Double(clip.lower) - stats.mean) / sd), statistics: stats)
     }

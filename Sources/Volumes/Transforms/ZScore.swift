@@ -6,7 +6,7 @@ public struct ZScore: Sendable {
     public func callAsFunction(_ v: Volume) -> Volume { apply(v, using: VoxelStatistics(v.voxels)) }
 
     /// Normalises `v` with statistics computed elsewhere (e.g. cached for many crops of one image).
-    public func apply(_ v: Volume, using s: VoxelStatistics) -> Volume {
+    public func apply(_ v: consuming Volume, using s: VoxelStatistics) -> Volume {
         var out = v
         let mean = Float(s.mean), scale = Float(s.standardDeviation > 0 ? 1 / s.standardDeviation : 1)
         out.voxels.withUnsafeMutableBufferPointer { p in

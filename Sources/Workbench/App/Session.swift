@@ -25,6 +25,7 @@ public final class Session {
     private var done = 0
     /// Boxes that could not be saved, by case, printed on exit so no edit is ever lost.
     private let unsaved = Unsaved()
+    private let latestMask = Generation()
 
     public init(cases: [CaseSource], start: Int = 0, proposer: any Proposer, options: Options) {
         self.cases = cases; index = start; self.proposer = proposer; self.options = options
@@ -48,7 +49,10 @@ public final class Session {
         do { terminal = try CursesTerminal(forcedMode: options.colorMode) } catch { source.unlock(); throw error }
         var state = WorkbenchState(contents: contents, keymap: options.keymap, width: terminal.width, height: terminal.height)
         state.proposerName = proposer.name
-        if options.review { state.queue = QueueProgress(position: 1, total: cases.count, done: 0) }
+        if options.review {
+            state.queue = QueueProgress(position: 1, total: cases.count, done: 0)
+            state.focusOnBoxes()
+        }
         let inbox = self.inbox
         let runner = ProposalRunner(proposer: proposer) { inbox.post($0) }
         var proposalDue: (version: Int, at: Date)?
@@ -90,9 +94,10 @@ public final class Session {
                         proposalDue = (version, Date().addingTimeInterval(delay))
                     case .cancelProposal:
                         runner.cancel(); proposalDue = nil
+                    case .redraw:
+                        terminal.invalidate()
                     case .quit:
-                        carryOut(effects.filter { $0 != .quit }, state: &state, runner: runner)
-                        break loop
+                        break loop   // the effects before it (saves) are already on their way
                     case .openCase(let offset):
                         runner.cancel(); proposalDue = nil
                         if !switchCase(by: offset, state: &state) {
@@ -112,6 +117,7 @@ public final class Session {
         let lost = unsaved.all
         if !lost.isEmpty {
             let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
             let lines = lost.map { id, boxes in
                 "\(id): " + (String(data: (try? encoder.encode(BoxFile(image: "ct.nii.gz", boxes: boxes))) ?? Data(), encoding: .utf8) ?? "")
             }
@@ -139,7 +145,10 @@ public final class Session {
                 }
             case .saveProposal:
                 guard let mask = state.mask else { continue }
-                job = { try source.saveProposal(mask) }
+                // Brushing queues a save per dab; only the newest mask needs writing.
+                let generation = latestMask.next()
+                let latest = latestMask
+                job = { if latest.isCurrent(generation) { try source.saveProposal(mask) } }
             case .accept:
                 guard let mask = state.mask else { continue }
                 done += 1
@@ -172,7 +181,7 @@ public final class Session {
                 cases[index].unlock()
                 index = next
                 state.load(contents)
-                if var q = state.queue { q.position = next + 1; state.queue = q }
+                if var q = state.queue { q.position = next + 1; state.queue = q; state.focusOnBoxes() }
                 state.message = "opened \(source.id)"
                 return true
             } catch {
@@ -201,4 +210,12 @@ final class Unsaved: @unchecked Sendable {
     private var boxes: [String: [Box]] = [:]
     func set(_ id: String, _ value: [Box]?) { lock.lock(); boxes[id] = value; lock.unlock() }
     var all: [String: [Box]] { lock.lock(); defer { lock.unlock() }; return boxes }
+}
+
+/// A counter the UI bumps and the saver compares, so a queued write can tell it is stale.
+final class Generation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+    func isCurrent(_ n: Int) -> Bool { lock.lock(); defer { lock.unlock() }; return n == value }
 }

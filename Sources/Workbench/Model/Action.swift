@@ -28,12 +28,12 @@ public enum Action: String, CaseIterable, Sendable {
     case brushBigger = "brush-bigger", brushSmaller = "brush-smaller"
     // Cases and the session
     case nextCase = "next-case", previousCase = "previous-case", skip
-    case undo, redo, save, quit, help, commandLine = "command-line", cancel
+    case undo, redo, save, quit, help, commandLine = "command-line", cancel, redraw
 
     /// One line for the help screen.
     public var summary: String {
         switch self {
-        case .sliceUp: "next slice (towards the head: k+1)"
+        case .sliceUp: "next slice (k+1)"
         case .sliceDown: "previous slice (k-1)"
         case .pageUp: "ten slices up"
         case .pageDown: "ten slices down"
@@ -97,6 +97,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .help: "this help (any key closes it)"
         case .commandLine: "type a command (:slice K, :box X0 Y0 X1 Y1, :propose, :accept, :reject R, :w, :q)"
         case .cancel: "cancel the current mode, box or prompt"
+        case .redraw: "redraw the whole screen (after another program wrote over it)"
         }
     }
 }

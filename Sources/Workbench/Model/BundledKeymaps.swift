@@ -89,6 +89,7 @@ q            quit
 ?            help
 :            command-line
 <Esc>        cancel
+<C-l>        redraw
 
 """
 
@@ -177,6 +178,7 @@ q            quit
 ?            help
 :            command-line
 <Esc>        cancel
+<C-l>        redraw
 
 """
 

@@ -77,14 +77,16 @@ public final class FolderCase: CaseSource {
         let image = try NIfTI.read(imageURL.path)
         let boxes = try readBoxes()
         let labelled = fm.fileExists(atPath: labelURL.path)
-        let maskURL = labelled ? labelURL : proposalURL
+        let proposed = fm.fileExists(atPath: proposalURL.path)
+        let stored = try readState()
+        let state = stored?.state
+            ?? (labelled ? .accepted : proposed ? .proposed : boxes.isEmpty ? .unlabelled : .boxed)
+        // The label once accepted; a newer proposal (boxes changed after accepting) when there is one.
+        let maskURL = state == .accepted && labelled ? labelURL : proposed ? proposalURL : labelURL
         let mask = fm.fileExists(atPath: maskURL.path) ? try NIfTI.read(maskURL.path) : nil
         if let mask, mask.size != image.size {
             throw TutorError("\(maskURL.path) is \(mask.size) but the image is \(image.size).")
         }
-        let stored = try readState()
-        let state = stored?.state
-            ?? (labelled ? .accepted : mask != nil ? .proposed : boxes.isEmpty ? .unlabelled : .boxed)
         return CaseContents(id: id, image: image, boxes: boxes, proposal: mask, state: state, viewPoint: stored?.view)
     }
 

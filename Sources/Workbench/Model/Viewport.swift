@@ -30,8 +30,10 @@ public struct Viewport: Equatable, Sendable {
                       Double(image.size.j) * spacingJ / Double(self.cellsHigh * 2))
         mmPerPixel = fit / max(zoom, 1e-3)
         self.centerI = centerI; self.centerJ = centerJ
-        // RAS+ world: x grows to the patient's left, y to anterior.
-        flipX = image.affine[0, 0] < 0
+        // NIfTI world is RAS+: x grows towards the patient's right, y towards anterior. The
+        // patient's right belongs on the screen's left, so i runs right-to-left when it grows
+        // towards the patient's right (a positive x axis), as it does not in DICOM-style (LPS) files.
+        flipX = image.affine[0, 0] > 0 || (image.affine[0, 0] == 0 && image.affine[0, 1] > 0)
         flipY = image.affine[1, 1] > 0 || (image.affine[1, 1] == 0 && image.affine[1, 0] > 0)
     }
 

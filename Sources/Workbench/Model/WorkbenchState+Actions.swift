@@ -111,8 +111,26 @@ extension WorkbenchState {
         case .commandLine: mode = .command; commandText = ""; historyIndex = nil
         case .cancel:
             anchor = nil; dragging = false; selectedBox = nil; mode = .normal; message = ""
+        case .redraw: return [.redraw]
         }
         return []
+    }
+
+    /// Shows the boxes of the current slice (or the first boxed slice) large: the view centred on
+    /// them and zoomed so that they span about a third of it. Reviewers start here.
+    public mutating func focusOnBoxes() {
+        if boxesOnSlice.isEmpty, let first = boxes.map(\.slice).min() { goToSlice(first) }
+        let here = boxesOnSlice.map { boxes[$0] }
+        guard !here.isEmpty else { return }
+        let i0 = here.map(\.xMin).min()!, i1 = here.map(\.xMax).max()!
+        let j0 = here.map(\.yMin).min()!, j1 = here.map(\.yMax).max()!
+        cursorI = (i0 + i1) / 2; cursorJ = (j0 + j1) / 2
+        centerI = Double(i0 + i1) / 2; centerJ = Double(j0 + j1) / 2
+        zoom = 1
+        let fit = viewport
+        let spanMM = max(Double(i1 - i0 + 1) * fit.spacingI / Double(fit.pixelsWide),
+                         Double(j1 - j0 + 1) * fit.spacingJ / Double(fit.pixelsHigh))
+        zoom = min(max(1, 1 / (3 * spanMM / fit.mmPerPixel)), 16)
     }
 
     mutating func goToSlice(_ k: Int) {

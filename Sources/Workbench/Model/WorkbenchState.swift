@@ -39,6 +39,8 @@ public enum Effect: Equatable, Sendable {
     case cancelProposal
     /// Open the case `offset` places along the list (1 next, -1 previous).
     case openCase(offset: Int)
+    /// Send the next frame whole: the terminal may not show what we think.
+    case redraw
     case quit
 }
 

@@ -3,7 +3,7 @@
 public enum HelpView {
     /// The help text, one entry per line.
     public static func lines(keymap: Keymap) -> [String] {
-        var out = ["Keys (Keymaps/default.keys or vi.keys, then $XDG_CONFIG_HOME/tutor/keys; any other key closes this)", ""]
+        var out = ["Keys (Keymaps/default.keys or vi.keys, then $XDG_CONFIG_HOME/tutor/keys; ↑↓ PgUp PgDn scroll, any other key closes)", ""]
         for action in Action.allCases {
             let keys = keymap.keys(for: action).map(\.description).joined(separator: " ")
             out.append(pad(keys.isEmpty ? "(unbound)" : keys, 16) + " " + pad(action.rawValue, 20) + " " + action.summary)

@@ -14,7 +14,7 @@ struct DatasetLog: ParsableCommand {
     var caseID: String?
 
     func run() throws {
-        let store = try DatasetStore.open(dir)
+        let store = try DatasetStore.open(dir, readOnly: true)
         if let caseID { _ = try store.case(caseID) }
         for event in try store.audit(caseID) { print(event.line) }
     }

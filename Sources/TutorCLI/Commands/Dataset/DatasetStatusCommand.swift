@@ -14,7 +14,7 @@ struct DatasetStatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let s = try DatasetStore.open(dir).status()
+        let s = try DatasetStore.open(dir, readOnly: true).status()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -5,5 +5,5 @@ struct TeacherCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "teacher",
         abstract: "Propose tumour masks from boxes, and train the teacher that does it.",
-        subcommands: [TeacherTrain.self])
+        subcommands: [TeacherPredict.self, TeacherTrain.self])
 }

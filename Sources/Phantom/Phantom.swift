@@ -1,1 +1,0 @@
-// The Phantom module; see Package.swift for its place in the architecture.

@@ -1,0 +1,94 @@
+import Volumes
+
+/// A straight tapered cylinder: vessels, airways, ribs, great vessels and spicules are chains of these.
+/// Radii and positions in mm (the phantom frame of `ChestAnatomy`). A tube with a `wall` paints its
+/// outer `wall` mm with `value` and the lumen inside with `lumen` (airways: air; ribs: marrow).
+struct Tube {
+    var a: SIMD3<Double>, b: SIMD3<Double>
+    var radiusA: Double, radiusB: Double
+    var value: Float
+    var wall: Double = 0
+    var lumen: Float = 0
+    /// The tissues this tube may paint over (a bit set of `Tissue` raw values).
+    var paints: UInt16
+    /// Whether the voxels it covers by at least ½ belong to the tumour label (spicules).
+    var marksLabel = false
+
+    static func mask(_ tissues: Tissue...) -> UInt16 { tissues.reduce(0) { $0 | (1 << $1.rawValue) } }
+}
+
+/// The fine grid the phantom is drawn on before slices are averaged: `ni × nj` pixels of `pixel` mm,
+/// `nk` planes `dz` mm apart, the first at height `z0` (mm, the anatomy frame). Voxel centres lie at
+/// u = i·pixel, v = j·pixel, z = z0 + k·dz.
+struct FineGrid {
+    var ni: Int, nj: Int, nk: Int
+    var pixel: Double, dz: Double, z0: Double
+    var hu: [Float]
+    var tissue: [UInt8]
+    /// 1 where a tumour covers at least half the voxel.
+    var label: [UInt8]
+
+    init(ni: Int, nj: Int, nk: Int, pixel: Double, dz: Double, z0: Double) {
+        self.ni = ni; self.nj = nj; self.nk = nk; self.pixel = pixel; self.dz = dz; self.z0 = z0
+        hu = [Float](repeating: HU.air, count: ni * nj * nk)
+        tissue = [UInt8](repeating: 0, count: ni * nj * nk)
+        label = tissue
+    }
+
+    /// Paints a tube with an antialiased edge: coverage = clamp((r − d)/pixel + ½, 0, 1) blends the
+    /// tube's value over what lies there, which is the in-plane partial-volume effect.
+    mutating func paint(_ t: Tube) {
+        let rMax = max(t.radiusA, t.radiusB) + pixel
+        let lo = SIMD3(min(t.a.x, t.b.x), min(t.a.y, t.b.y), min(t.a.z, t.b.z)) - rMax
+        let hi = SIMD3(max(t.a.x, t.b.x), max(t.a.y, t.b.y), max(t.a.z, t.b.z)) + rMax
+        let i0 = max(Int(lo.x / pixel), 0), i1 = min(Int(hi.x / pixel) + 1, ni - 1)
+        let j0 = max(Int(lo.y / pixel), 0), j1 = min(Int(hi.y / pixel) + 1, nj - 1)
+        let k0 = max(Int((lo.z - z0) / dz), 0), k1 = min(Int((hi.z - z0) / dz) + 1, nk - 1)
+        guard i0 <= i1, j0 <= j1, k0 <= k1 else { return }
+        let d = t.b - t.a, len2 = max((d * d).sum(), 1e-9)
+        let inv = Float(1 / pixel)
+        hu.withUnsafeMutableBufferPointer { hu in
+            tissue.withUnsafeMutableBufferPointer { tissue in label.withUnsafeMutableBufferPointer { label in
+                for k in k0...k1 {
+                    let z = z0 + Double(k) * dz
+                    for j in j0...j1 {
+                        let v = Double(j) * pixel
+                        for i in i0...i1 {
+                            let idx = i + ni * (j + nj * k)
+                            guard t.paints & (1 << UInt16(tissue[idx])) != 0 else { continue }
+                            let p = SIMD3(Double(i) * pixel, v, z) - t.a
+                            let s = min(max((p * d).sum() / len2, 0), 1)
+                            let q = p - s * d
+                            let dist = (q * q).sum().squareRoot()
+                            let r = t.radiusA + s * (t.radiusB - t.radiusA)
+                            let cover = min(max(Float(r - dist) * inv + 0.5, 0), 1)
+                            guard cover > 0 else { continue }
+                            var value = hu[idx] + cover * (t.value - hu[idx])
+                            if t.wall > 0 {
+                                let inner = min(max(Float(r - t.wall - dist) * inv + 0.5, 0), 1)
+                                value += inner * (t.lumen - value)
+                            }
+                            hu[idx] = value
+                            if cover >= 0.5 && t.marksLabel { label[idx] = 1 }
+                        }
+                    }
+                }
+            } }
+        }
+    }
+
+    /// Fills every voxel's base tissue from the anatomy.
+    mutating func fill(from anatomy: ChestAnatomy) {
+        for k in 0..<nk {
+            let z = z0 + Double(k) * dz
+            for j in 0..<nj {
+                let v = Double(j) * pixel
+                for i in 0..<ni {
+                    let (t, h) = anatomy.classify(Double(i) * pixel, v, z)
+                    let idx = i + ni * (j + nj * k)
+                    hu[idx] = h; tissue[idx] = t.rawValue
+                }
+            }
+        }
+    }
+}

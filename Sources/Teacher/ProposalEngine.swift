@@ -1,0 +1,68 @@
+import Foundation
+import Volumes
+
+/// How a proposal is made: the teacher network, or the classical HU-threshold baseline.
+public enum TeacherMethod: String, CaseIterable, Sendable {
+    case net, threshold
+}
+
+/// The one entry point for proposals (CLI, workbench, pseudo-labelling): boxes in, mask out.
+///
+/// It interpolates skipped slices, keeps the image's normalisation cached between calls on the same
+/// image (the workbench proposes many times on one case), and falls back to the threshold baseline
+/// when no teacher weights can be found and no method was asked for.
+public final class ProposalEngine {
+    public let method: TeacherMethod
+    public let teacher: NetworkTeacher?
+    private var cached: (image: Volume, normalised: Normalised)?
+
+    /// `method` nil means: the network if weights exist, else the threshold (with a warning).
+    public init(method: TeacherMethod?, weights: URL?, warn: (String) -> Void = { _ in }) throws {
+        if method == .threshold { self.method = .threshold; teacher = nil; return }
+        let url = weights ?? BundledWeights.teacher
+        if let url, weights != nil || FileManager.default.fileExists(atPath: url.path) {
+            teacher = try NetworkTeacher(contentsOf: url)
+            self.method = .net
+        } else if method == .net {
+            throw TutorError("no teacher weights found: pass --weights FILE, or use --method threshold.")
+        } else {
+            warn("no teacher weights found; using the threshold baseline.")
+            self.method = .threshold; teacher = nil
+        }
+    }
+
+    /// A short name for logs and provenance: "net <hash>" or "threshold".
+    public var label: String { teacher.map { "net \($0.weightsHash)" } ?? "threshold" }
+
+    /// The tumour mask (0/1 on `image`'s grid and affine) for `boxes` (original voxel indices).
+    public func propose(image: Volume, boxes: [Box]) throws -> Volume {
+        let filled = interpolateBoxes(boxes)
+        guard let teacher else { return ThresholdTeacher.predict(image: image, boxes: filled) }
+        return try teacher.predict(image: normalised(image), boxes: filled)
+    }
+
+    private func normalised(_ image: Volume) -> Normalised {
+        if let c = cached, c.image.size == image.size, c.image.affine == image.affine, c.image.voxels == image.voxels {
+            return c.normalised
+        }
+        let n = Preprocess().normalise(image)
+        cached = (image, n)
+        return n
+    }
+}
+
+/// Where the weights that ship with tutor live: next to the executable (SwiftPM resources), or in the
+/// source tree for development builds. `TUTOR_TEACHER_WEIGHTS` overrides.
+public enum BundledWeights {
+    public static var teacher: URL? { find("teacher-box.safetensors", env: "TUTOR_TEACHER_WEIGHTS") }
+
+    static func find(_ name: String, env: String) -> URL? {
+        if let path = ProcessInfo.processInfo.environment[env] { return URL(fileURLWithPath: path) }
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidates = [
+            exe.appendingPathComponent("tutor_Teacher.resources/Weights/\(name)"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Weights/\(name)"),
+        ]
+        return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+}

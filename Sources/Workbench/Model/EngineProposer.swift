@@ -1,0 +1,27 @@
+import Teacher
+import Volumes
+
+/// The teacher's `ProposalEngine` (the network teacher when weights exist, else the threshold
+/// baseline) as a `Proposer`. It runs one tumour at a time, so progress moves and a newer request
+/// stops it between tumours. The engine caches the image's normalisation between calls; the
+/// session's runner calls it from one serial queue only.
+public final class EngineProposer: Proposer, @unchecked Sendable {
+    private let engine: ProposalEngine
+    public var name: String { engine.label == "threshold" ? "threshold teacher" : "teacher (\(engine.label))" }
+
+    public init(engine: ProposalEngine) { self.engine = engine }
+
+    public func propose(image: Volume, boxes: [Box], progress: @Sendable (Double) -> Void,
+                        isCancelled: @Sendable () -> Bool) throws -> Volume? {
+        let objects = Set(boxes.map(\.object)).sorted()
+        var mask = image.sameGrid(filledWith: 0, storedType: "uint8")
+        for (n, object) in objects.enumerated() {
+            if isCancelled() { return nil }
+            progress(Double(n) / Double(objects.count))
+            let part = try engine.propose(image: image, boxes: boxes.filter { $0.object == object })
+            for v in part.voxels.indices where part.voxels[v] > 0.5 { mask.voxels[v] = 1 }
+        }
+        progress(1)
+        return isCancelled() ? nil : mask
+    }
+}

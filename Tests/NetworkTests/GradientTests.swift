@@ -1,0 +1,176 @@
+import XCTest
+@testable import Network
+
+/// Every op's backward, and the whole network's, against central finite differences in Double.
+/// The checked code is the engine's own (generic over the number type; Double here).
+final class GradientTests: XCTestCase {
+    private var rng = SeededGenerator(seed: 42)
+
+    private func randomBuffer(_ n: Int, scale: Double = 1) -> Buffer<Double> {
+        let b = Buffer<Double>(count: n)
+        for i in 0..<n { b.pointer[i] = rng.nextGaussian() * scale }
+        return b
+    }
+
+    /// Compares analytic gradient entries with (f(x+h) − f(x−h)) / 2h on up to `samples` entries of x.
+    private func checkGradient(_ label: String, x: UnsafeMutablePointer<Double>, count: Int, analytic: [Double],
+                               samples: Int = 40, loss: () -> Double, file: StaticString = #filePath, line: UInt = #line) {
+        let h = 1e-5
+        let step = max(1, count / samples)
+        var worst = 0.0
+        for i in Swift.stride(from: 0, to: count, by: step) {
+            let saved = x[i]
+            x[i] = saved + h; let up = loss()
+            x[i] = saved - h; let down = loss()
+            x[i] = saved
+            let numeric = (up - down) / (2 * h)
+            let error = abs(numeric - analytic[i]) / max(abs(numeric), abs(analytic[i]), 1e-3)
+            worst = max(worst, error)
+        }
+        XCTAssertLessThan(worst, 1e-5, "\(label): worst relative gradient error \(worst)", file: file, line: line)
+    }
+
+    /// Σ out · r: a loss whose gradient with respect to out is r.
+    private func project(_ out: Buffer<Double>, _ r: Buffer<Double>) -> Double {
+        (0..<out.count).reduce(0) { $0 + out.pointer[$1] * r.pointer[$1] }
+    }
+
+    func testConv3BothStrides() {
+        for stride in [1, 2] {
+            let scratch = Scratch<Double>()
+            let inDims = stride == 1 ? Dims(6, 5, 3) : Dims(4, 6, 4)   // stride 1: tiles straddle depths
+            let od = Conv3.outDims(inDims, stride: stride)
+            let cinA = 2, cinB = 1, cout = 3, cin = cinA + cinB
+            // Two input blocks, as the decoder's concat gives them.
+            let a = randomBuffer(cinA * inDims.count), b = randomBuffer(cinB * inDims.count)
+            let w = randomBuffer(cout * cin * 27, scale: 0.3), r = randomBuffer(cout * od.count)
+            let inputs = (0..<cinA).map { UnsafePointer(a.channel($0, spatial: inDims.count)) } + [UnsafePointer(b.pointer)]
+            func loss() -> Double {
+                let out = Buffer<Double>(count: cout * od.count)
+                Conv3.forward(input: inputs, inDims: inDims, stride: stride, weights: w.pointer,
+                              outputs: [(out.pointer, 2), (out.pointer + 2 * od.count, 1)], accumulate: false, scratch: scratch)
+                return project(out, r)
+            }
+            let dW = Buffer<Double>(count: w.count, zeroed: true)
+            Conv3.weightGradient(input: inputs, inDims: inDims, stride: stride, dOutput: r.pointer, cout: cout,
+                                 dWeights: dW.pointer, scratch: scratch)
+            // dInput accumulates onto what is there: start from 1 and subtract it after.
+            let dA = Buffer<Double>(count: a.count), dB = Buffer<Double>(count: b.count)
+            dA.pointer.update(repeating: 1, count: dA.count); dB.pointer.update(repeating: 1, count: dB.count)
+            Conv3.inputGradient(dOutput: r.pointer, cout: cout, inDims: inDims, stride: stride, weights: w.pointer,
+                                dInput: [(dA.pointer, cinA), (dB.pointer, cinB)],
+                                accumulate: true, scratch: scratch)
+            checkGradient("conv stride \(stride) weights", x: w.pointer, count: w.count, analytic: dW.array, loss: loss)
+            checkGradient("conv stride \(stride) input A", x: a.pointer, count: a.count, analytic: dA.array.map { $0 - 1 }, loss: loss)
+            checkGradient("conv stride \(stride) input B", x: b.pointer, count: b.count, analytic: dB.array.map { $0 - 1 }, loss: loss)
+        }
+    }
+
+    func testConvTranspose() {
+        let scratch = Scratch<Double>()
+        let inDims = Dims(2, 3, 2), cin = 3, cout = 2
+        let x = randomBuffer(cin * inDims.count), w = randomBuffer(cin * cout * 8), r = randomBuffer(cout * inDims.doubled.count)
+        func loss() -> Double {
+            let out = Buffer<Double>(count: r.count)
+            ConvTranspose2.forward(input: x.pointer, cin: cin, inDims: inDims, weights: w.pointer, cout: cout, output: out.pointer, scratch: scratch)
+            return project(out, r)
+        }
+        let dW = Buffer<Double>(count: w.count, zeroed: true), dX = Buffer<Double>(count: x.count)
+        let dOut = Buffer<Double>(r.array)
+        ConvTranspose2.backward(input: x.pointer, cin: cin, inDims: inDims, weights: w.pointer, cout: cout, dOutput: dOut.pointer,
+                                dWeights: dW.pointer, dInput: dX.pointer, scratch: scratch)
+        checkGradient("transpose conv weights", x: w.pointer, count: w.count, analytic: dW.array, loss: loss)
+        checkGradient("transpose conv input", x: x.pointer, count: x.count, analytic: dX.array, loss: loss)
+    }
+
+    func testNormPReLU() {
+        let c = 3, n = 60
+        let x = randomBuffer(c * n, scale: 2), r = randomBuffer(c * n)
+        let gamma = Buffer<Double>([1.2, 0.7, -0.5]), beta = Buffer<Double>([0.1, -0.3, 0.2]), slope = Buffer<Double>([0.25, 0.05, 0.4])
+        func loss() -> Double {
+            let work = Buffer<Double>(x.array), rstd = Buffer<Double>(count: c)
+            NormPReLU.forward(x: work.pointer, channels: c, spatial: n, gamma: gamma.pointer, beta: beta.pointer,
+                              slope: slope.pointer, y: nil, rstd: rstd.pointer)
+            return project(work, r)
+        }
+        let xhat = Buffer<Double>(x.array), y = Buffer<Double>(count: x.count), rstd = Buffer<Double>(count: c)
+        NormPReLU.forward(x: xhat.pointer, channels: c, spatial: n, gamma: gamma.pointer, beta: beta.pointer,
+                          slope: slope.pointer, y: y.pointer, rstd: rstd.pointer)
+        XCTAssertEqual(project(y, r), loss(), accuracy: 1e-9, "training and inference paths agree")
+        let d = Buffer<Double>(r.array)
+        let dG = Buffer<Double>(count: c, zeroed: true), dB = Buffer<Double>(count: c, zeroed: true), dS = Buffer<Double>(count: c, zeroed: true)
+        NormPReLU.backward(dy: d.pointer, xhat: xhat.pointer, channels: c, spatial: n, gamma: gamma.pointer, beta: beta.pointer,
+                           slope: slope.pointer, rstd: rstd.pointer, dGamma: dG.pointer, dBeta: dB.pointer, dSlope: dS.pointer)
+        checkGradient("norm input", x: x.pointer, count: x.count, analytic: d.array, loss: loss)
+        checkGradient("norm scale", x: gamma.pointer, count: c, analytic: dG.array, loss: loss)
+        checkGradient("norm shift", x: beta.pointer, count: c, analytic: dB.array, loss: loss)
+        checkGradient("PReLU slope", x: slope.pointer, count: c, analytic: dS.array, loss: loss)
+    }
+
+    func testHead() {
+        let cin = 3, cout = 2, n = 40
+        let x = randomBuffer(cin * n), w = randomBuffer(cout * cin), b = randomBuffer(cout), r = randomBuffer(cout * n)
+        func loss() -> Double {
+            let p = Buffer<Double>(count: cout * n)
+            Head.forward(x: x.pointer, cin: cin, spatial: n, weights: w.pointer, bias: b.pointer, cout: cout, p: p.pointer)
+            return project(p, r)
+        }
+        let p = Buffer<Double>(count: cout * n)
+        Head.forward(x: x.pointer, cin: cin, spatial: n, weights: w.pointer, bias: b.pointer, cout: cout, p: p.pointer)
+        let d = Buffer<Double>(r.array), dW = Buffer<Double>(count: w.count, zeroed: true)
+        let dB = Buffer<Double>(count: cout, zeroed: true), dX = Buffer<Double>(count: x.count)
+        Head.backward(x: x.pointer, cin: cin, spatial: n, weights: w.pointer, cout: cout, p: p.pointer, dp: d.pointer,
+                      dWeights: dW.pointer, dBias: dB.pointer, dx: dX.pointer)
+        checkGradient("head weights", x: w.pointer, count: w.count, analytic: dW.array, loss: loss)
+        checkGradient("head bias", x: b.pointer, count: cout, analytic: dB.array, loss: loss)
+        checkGradient("head input", x: x.pointer, count: x.count, analytic: dX.array, loss: loss)
+    }
+
+    func testDiceLoss() {
+        let n = 50
+        let p = Buffer<Double>((0..<n).map { _ in Double.random(in: 0.01..<0.99, using: &rng) })
+        let g = Buffer<Double>((0..<n).map { _ in Double.random(in: 0..<1, using: &rng) < 0.3 ? 1 : 0 })
+        let grad = Buffer<Double>(count: n), scratchGrad = Buffer<Double>(count: n)
+        _ = DiceLoss.evaluate(p: p.pointer, g: g.pointer, count: n, gradient: grad.pointer)
+        checkGradient("dice", x: p.pointer, count: n, analytic: grad.array) {
+            DiceLoss.evaluate(p: p.pointer, g: g.pointer, count: n, gradient: scratchGrad.pointer)
+        }
+        // A perfect prediction has loss 0.
+        XCTAssertEqual(DiceLoss.evaluate(p: g.pointer, g: g.pointer, count: n, gradient: scratchGrad.pointer), 0, accuracy: 1e-9)
+    }
+
+    /// The whole UNet (3 levels: both conv strides, concat, transpose conv, head) under Dice loss.
+    func testWholeNetwork() {
+        let config = UNetConfig(inChannels: 2, outChannels: 1, channels: [2, 3, 4])
+        let graph = UNetGraph<Double>(config: config)
+        for (name, shape) in config.parameterShapes {
+            let p = graph.param(name), count = shape.reduce(1, *)
+            for i in 0..<count {
+                if name.hasSuffix("norm.weight") { p[i] = 1 + 0.2 * rng.nextGaussian() }
+                else if name.hasSuffix("act.weight") { p[i] = Double.random(in: 0.05..<0.4, using: &rng) }
+                else { p[i] = rng.nextGaussian() * (name.hasSuffix("weight") ? 0.5 : 0.1) }
+            }
+        }
+        let dims = Dims(4, 4, 8)
+        let x = randomBuffer(2 * dims.count)
+        let target = Buffer<Double>((0..<dims.count).map { ($0 % 8) < 3 ? 1 : 0 })
+        let scratchGrad = Buffer<Double>(count: dims.count)
+        func loss() -> Double {
+            let p = graph.forward(x, dims: dims, training: false)
+            return DiceLoss.evaluate(p: p.pointer, g: target.pointer, count: dims.count, gradient: scratchGrad.pointer)
+        }
+        let p = graph.forward(x, dims: dims, training: true)
+        let dp = Buffer<Double>(count: dims.count)
+        _ = DiceLoss.evaluate(p: p.pointer, g: target.pointer, count: dims.count, gradient: dp.pointer)
+        graph.grads.zero()
+        XCTAssertTrue(graph.backward(dp))
+        XCTAssertFalse(graph.backward(dp), "a second backward without a forward is refused")
+        let analytic = graph.grads.array
+        checkGradient("UNet parameters", x: graph.params.pointer, count: graph.params.count, analytic: analytic, samples: 300, loss: loss)
+        // The conv biases before an InstanceNorm cancel: their gradient is zero, and so is ours.
+        for (name, shape) in config.parameterShapes where name.hasSuffix("conv.bias") {
+            let o = graph.offsets[name]!
+            for i in 0..<shape[0] { XCTAssertEqual(analytic[o + i], 0) }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import XCTest
+import Foundation
+import Volumes
+@testable import Phantom
+
+final class PhantomCaseTests: XCTestCase {
+    /// Small cases (128 pixels across, at most 24 slices) keep the tests quick; the anatomy is the same.
+    let small = PhantomOptions(matrix: 128, maxSlices: 24)
+
+    func testSameSeedAndIndexGiveTheSameCaseAndOthersDiffer() {
+        let a = PhantomCase.generate(seed: 5, index: 0, options: small)
+        let b = PhantomCase.generate(seed: 5, index: 0, options: small)
+        let c = PhantomCase.generate(seed: 5, index: 1, options: small)
+        XCTAssertEqual(a.ct.voxels, b.ct.voxels)
+        XCTAssertEqual(a.label.voxels, b.label.voxels)
+        XCTAssertEqual(a.humanBoxes, b.humanBoxes)
+        XCTAssertEqual(a.info, b.info)
+        XCTAssertNotEqual(a.ct.size == c.ct.size ? a.ct.voxels : [], c.ct.voxels)
+    }
+
+    func testCasesAreStoredLikeAScannerFileWithTumoursLabelledAndBoxed() {
+        for index in 0..<4 {
+            let p = PhantomCase.generate(seed: 11, index: index, options: small)
+            let s = p.ct.spacing
+            XCTAssertEqual(p.ct.storedType, "int16"); XCTAssertEqual(p.label.storedType, "uint8")
+            XCTAssert([1.0, 1.25, 1.5, 2, 2.5, 3, 5].contains(s.z))
+            XCTAssert((0.6 * 512 ... 0.9 * 512).contains(s.x * 128), "field of view \(s.x * 128) mm")
+            XCTAssertEqual(p.ct.affine[0, 0], -s.x); XCTAssertEqual(p.ct.affine[1, 1], -s.y); XCTAssertEqual(p.ct.affine[2, 2], s.z)
+            XCTAssertEqual(p.label.affine, p.ct.affine)
+            XCTAssert(p.ct.voxels.allSatisfy { $0 == $0.rounded() && $0 >= -1024 && $0 <= 3071 })
+            XCTAssert(p.label.voxels.allSatisfy { $0 == 0 || $0 == 1 })
+            XCTAssertGreaterThan(p.label.voxels.reduce(0, +), 0, "case \(index) has tumour voxels")
+            XCTAssertEqual(p.boxes, axialBoxes(of: p.label))
+            XCTAssertFalse(p.info.tumours.isEmpty)
+            XCTAssertLessThanOrEqual(p.info.tumours.count, 3)
+            for t in p.info.tumours { XCTAssert((5...70).contains(t.diameterMM), "diameter \(t.diameterMM)") }
+            XCTAssertEqual(Set(p.humanBoxes.map(\.object)), Set(p.boxes.map(\.object)))
+        }
+    }
+
+    func testTissuesHaveTheirAttenuation() {
+        let p = PhantomCase.generate(seed: 3, index: 2, options: small)
+        let n = Double(p.ct.voxels.count)
+        func share(_ r: ClosedRange<Float>) -> Double { Double(p.ct.voxels.filter { r.contains($0) }.count) / n }
+        XCTAssertGreaterThan(share(-960 ... -780), 0.08, "lung parenchyma near −870 HU")
+        XCTAssertGreaterThan(share(-1024 ... -960), 0.2, "air around the patient")
+        XCTAssertGreaterThan(share(-150 ... -60), 0.01, "fat")
+        XCTAssertGreaterThan(share(20 ... 80), 0.03, "muscle, heart, blood")
+        XCTAssertGreaterThan(share(250 ... 3071), 0.001, "bone")
+        // Tumours are denser than the lung they sit in.
+        let inside = zip(p.ct.voxels, p.label.voxels).filter { $0.1 > 0 }.map { Double($0.0) }
+        XCTAssertGreaterThan(inside.reduce(0, +) / Double(inside.count), -700)
+    }
+
+    func testWriterMakesCompleteCaseFoldersThatReadBack() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phantom-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try PhantomWriter.write(count: 2, seed: 9, to: dir, options: small, jobs: 2)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["case_0000", "case_0001"])
+        let expected = PhantomCase.generate(seed: 9, index: 1, options: small)
+        let folder = dir + "/case_0001"
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(),
+                       ["boxes.json", "boxes_human.json", "ct.nii.gz", "label.nii.gz", "phantom.json"])
+        let ct = try NIfTI.read(folder + "/ct.nii.gz"), label = try NIfTI.read(folder + "/label.nii.gz")
+        XCTAssertEqual(ct.voxels, expected.ct.voxels)
+        XCTAssertEqual(label.voxels, expected.label.voxels)
+        XCTAssertEqual(ct.storedType, "int16"); XCTAssertEqual(label.storedType, "uint8")
+        let boxes = try JSONDecoder().decode(BoxFile.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/boxes_human.json")))
+        XCTAssertEqual(boxes, BoxFile(image: "ct.nii.gz", boxes: expected.humanBoxes))
+    }
+
+    func testWriterRefusesAFolderItCannotMake() {
+        XCTAssertThrowsError(try PhantomWriter.write(count: 1, seed: 1, to: "/proc/no-such-place/x", options: small)) { error in
+            XCTAssert((error as? TutorError)?.message.contains("/proc/no-such-place/x") == true, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import XCTest
+import Teacher
+import Volumes
+@testable import Workbench
+
+final class ProposerTests: XCTestCase {
+    func testThresholdEngineFindsTheBlockInsideTheBoxes() throws {
+        // The synthetic block is 200 HU at i 10…14, j 8…12, k 3…6 in air; box it on two key slices.
+        let image = syntheticImage()
+        let boxes = [Box(slice: 3, xMin: 8, yMin: 6, xMax: 16, yMax: 14), Box(slice: 6, xMin: 8, yMin: 6, xMax: 16, yMax: 14)]
+        let fractions = Fractions()
+        let mask = try EngineProposer(engine: try ProposalEngine(method: .threshold, weights: nil)).propose(image: image, boxes: boxes, progress: { fractions.add($0) },
+                                                   isCancelled: { false })!
+        XCTAssertEqual(mask.voxels.reduce(0, +), 5 * 5 * 4, "the block, its four slices filled between the key boxes")
+        XCTAssertEqual(mask[12, 10, 4], 1)
+        XCTAssertEqual(fractions.all.last, 1)
+    }
+
+    func testACancelledRequestGivesNothing() throws {
+        let boxes = [Box(slice: 3, xMin: 8, yMin: 6, xMax: 16, yMax: 14)]
+        XCTAssertNil(try EngineProposer(engine: try ProposalEngine(method: .threshold, weights: nil)).propose(image: syntheticImage(), boxes: boxes, progress: { _ in },
+                                                     isCancelled: { true }))
+    }
+}
+
+/// Progress values reported from the proposer (which may call from any thread).
+final class Fractions: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Double] = []
+    func add(_ v: Double) { lock.lock(); values.append(v); lock.unlock() }
+    var all: [Double] { lock.lock(); defer { lock.unlock() }; return values }
+}
