@@ -6,8 +6,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tutor="${1:-$root/.build/release/tutor}"
 weights="${2:-$root/Sources/Student/Weights/student-so.safetensors}"
-ct="$root/../shared/data/real/lung1/ct.nii.gz"
-[ -f "$ct" ] || { echo "skip: $ct is absent"; exit 0; }
+ct=""; d="$root"   # ../shared beside the package root or beside one of its ancestors
+while [ "$d" != "/" ]; do [ -f "$(dirname "$d")/shared/data/real/lung1/ct.nii.gz" ] && { ct="$(dirname "$d")/shared/data/real/lung1/ct.nii.gz"; break; }; d="$(dirname "$d")"; done
+[ -n "$ct" ] || { echo "skip: shared/data/real/lung1/ct.nii.gz is absent"; exit 0; }
 [ -x "$tutor" ] || { echo "skip: build tutor first (swift build -c release)"; exit 0; }
 [ -f "$weights" ] || { echo "skip: no student weights at $weights"; exit 0; }
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
