@@ -69,8 +69,8 @@ public final class StudentNetwork {
 }
 
 /// The sub-block of size `t` at offset `o` of a Volume-ordered block of size `s`.
-func block(_ src: [Float], _ s: GridSize, _ o: SIMD3<Int>, _ t: GridSize) -> [Float] {
-    var out = [Float](repeating: 0, count: t.count)
+func block<T: Numeric>(_ src: [T], _ s: GridSize, _ o: SIMD3<Int>, _ t: GridSize) -> [T] {
+    var out = [T](repeating: 0, count: t.count)
     for c in 0..<t.k { for b in 0..<t.j {
         let from = o.x + s.i * ((o.y + b) + s.j * (o.z + c)), to = t.i * (b + t.j * c)
         for a in 0..<t.i { out[to + a] = src[from + a] }

@@ -34,7 +34,7 @@ struct SyntheticChest {
 
     var ct: Volume, label: Volume, lungs: [Volume]
 
-    init(tumours: [(centre: SIMD3<Double>, radius: Double)], noise: UInt64 = 0) {
+    init(tumours: [(centre: SIMD3<Double>, radius: Double)], noise: UInt64 = 0, vessel: Bool = true) {
         let s = Self.size
         ct = Volume(size: s, spacing: Self.spacing, voxels: [Float](repeating: -1000, count: s.count), storedType: "int16")
         label = ct.sameGrid()
@@ -49,8 +49,8 @@ struct SyntheticChest {
                 let d = (p - c) / Self.lungAxes
                 if (d * d).sum() <= 1 { hu = -850; lungs[n][i, j, k] = 1 }
             }
-            let vessel = SIMD2(p.x - Self.lungCentres[0].x, p.y - Self.lungCentres[0].y)
-            if hu < 0 && (vessel * vessel).sum() <= 9 { hu = 40 }
+            let tube = SIMD2(p.x - Self.lungCentres[0].x, p.y - Self.lungCentres[0].y)
+            if vessel && hu < 0 && (tube * tube).sum() <= 9 { hu = 40 }
             for t in tumours where ((p - t.centre) * (p - t.centre)).sum() <= t.radius * t.radius {
                 hu = 30; label[i, j, k] = 1
             }

@@ -26,9 +26,10 @@ public struct StudentSample: Sendable {
     public var pseudo: Bool
     public var size: GridSize
     public var ct: [Float]
-    public var label: [Float]
+    /// 0/1 (bytes, to keep many lungs in memory).
+    public var label: [UInt8]
     /// 1 inside the axial bounding box of each tumour's cross-section on each slice (the DO student's second target).
-    public var boxes: [Float]
+    public var boxes: [UInt8]
     public var tumours: [CropTumour]
 
     /// Both lungs of a case (its label's grid must match the image's).
@@ -45,7 +46,7 @@ public struct StudentSample: Sendable {
             let (ct, _) = crop.cut(normalised)
             let mask = crop.cut(mask: label)
             return StudentSample(caseName: item.name, pseudo: item.pseudo, size: ct.size, ct: ct.voxels,
-                                 label: mask.voxels, boxes: crop.cut(mask: boxMask).voxels,
+                                 label: mask.voxels.map { $0 > 0.5 ? 1 : 0 }, boxes: crop.cut(mask: boxMask).voxels.map { $0 > 0.5 ? 1 : 0 },
                                  tumours: findTumours(in: mask))
         }
     }

@@ -161,9 +161,9 @@ public final class StudentTraining {
         let o = SIMD3(offset(s.size.i, t.i, centre?.x), offset(s.size.j, t.j, centre?.y), offset(s.size.k, t.k, centre?.z))
         let flip = rng.unit() < 0.5
         let gain = Float(rng.uniform(0.9...1.1)), bias = Float(rng.uniform(-0.1...0.1))
-        func cut(_ a: [Float]) -> [Float] { mirrored(block(a, s.size, o, t), t, flip) }
-        var targets = [cut(s.label)]
-        if options.variant == .do { targets.append(cut(s.boxes)) }
+        func cut<T: Numeric>(_ a: [T]) -> [T] { mirrored(block(a, s.size, o, t), t, flip) }
+        var targets = [cut(s.label).map(Float.init)]
+        if options.variant == .do { targets.append(cut(s.boxes).map(Float.init)) }
         return (ChannelPacking.pack([cut(s.ct).map { $0 * gain + bias }], size: t), ChannelPacking.pack(targets, size: t))
     }
 
@@ -192,7 +192,7 @@ public final class StudentTraining {
 }
 
 /// A Volume-ordered block of size `t`, mirrored along i when `flip`.
-func mirrored(_ a: [Float], _ t: GridSize, _ flip: Bool) -> [Float] {
+func mirrored<T>(_ a: [T], _ t: GridSize, _ flip: Bool) -> [T] {
     guard flip else { return a }
     var out = a
     for row in stride(from: 0, to: a.count, by: t.i) {
