@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "Phantom", dependencies: ["Volumes"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["Volumes"], swiftSettings: fast),
         .target(name: "Teacher", dependencies: ["Volumes", "Network", "Evaluation"], swiftSettings: fast),
-        .target(name: "Student", dependencies: ["Volumes", "Network", "Teacher", "Evaluation"], swiftSettings: fast),
+        .target(name: "Student", dependencies: ["Volumes", "Network", "Teacher", "Evaluation"],
+                resources: [.copy("Weights")], swiftSettings: fast),
         .target(name: "Dataset", dependencies: ["Volumes", "Teacher", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Workbench", dependencies: ["Volumes", "Teacher", "Dataset", "CNCurses"]),
         .target(name: "TutorCLI", dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import Teacher
 import Volumes
 
 /// Where the student weights that ship with tutor live: next to the executable (SwiftPM resources),
@@ -7,11 +8,7 @@ public enum BundledStudent {
     public static let fileName = "student-so.safetensors"
 
     public static var weights: URL? {
-        if let path = ProcessInfo.processInfo.environment["TUTOR_STUDENT_WEIGHTS"] { return URL(fileURLWithPath: path) }
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        return [exe.appendingPathComponent("tutor_Student.resources/Weights/\(fileName)"),
-                URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Weights/\(fileName)")]
-            .first { FileManager.default.fileExists(atPath: $0.path) }
+        BundledWeights.find(fileName, module: "Student", env: "TUTOR_STUDENT_WEIGHTS", source: #filePath)
     }
 
     /// The student for `tutor segment`: `weights` if given, else the bundled one.

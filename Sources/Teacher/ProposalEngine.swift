@@ -51,17 +51,21 @@ public final class ProposalEngine {
     }
 }
 
-/// Where the weights that ship with tutor live: next to the executable (SwiftPM resources), or in the
-/// source tree for development builds. `TUTOR_TEACHER_WEIGHTS` overrides.
+/// Where the weights that ship with tutor live: next to the executable (SwiftPM copies each module's
+/// `Weights/` there as `tutor_MODULE.resources/Weights/`), or in the source tree for development
+/// builds. An environment variable overrides each.
 public enum BundledWeights {
-    public static var teacher: URL? { find("teacher-box.safetensors", env: "TUTOR_TEACHER_WEIGHTS") }
+    public static var teacher: URL? {
+        find("teacher-box.safetensors", module: "Teacher", env: "TUTOR_TEACHER_WEIGHTS", source: #filePath)
+    }
 
-    static func find(_ name: String, env: String) -> URL? {
+    /// `name` in `module`'s Weights folder; `source` is a file of that module (its `#filePath`).
+    public static func find(_ name: String, module: String, env: String, source: String) -> URL? {
         if let path = ProcessInfo.processInfo.environment[env] { return URL(fileURLWithPath: path) }
         let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [
-            exe.appendingPathComponent("tutor_Teacher.resources/Weights/\(name)"),
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Weights/\(name)"),
+            exe.appendingPathComponent("tutor_\(module).resources/Weights/\(name)"),
+            URL(fileURLWithPath: source).deletingLastPathComponent().appendingPathComponent("Weights/\(name)"),
         ]
         return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
     }
