@@ -8,7 +8,7 @@ public struct PseudoLabelSummary: Sendable, Equatable {
     public var proposed: [String] = []
     /// Cases accepted without review (new proposals, and pending ones made from the current boxes).
     public var accepted: [String] = []
-    /// Cases that already had a proposal from these weights and this box revision.
+    /// Cases that already had a proposal from these weights and this box revision, or are accepted.
     public var upToDate: [String] = []
     /// Cases the teacher failed on, with the reason; the others went on.
     public var failed: [String: String] = [:]
@@ -22,10 +22,13 @@ public struct PseudoLabelSummary: Sendable, Equatable {
 extension DatasetStore {
     /// Weak-labelled cases the teacher should see: with boxes, not strong, not accepted, and without a
     /// proposal made by `weightsHash` from the case's current box revision (that is how a rerun resumes).
+    /// `upToDate` lists the accepted cases and those whose proposal is already current.
     /// `pendingCurrent` lists proposed cases whose proposal is already current (to accept with `--accept`).
     public func pseudoLabelWork(weightsHash: String) throws -> (todo: [DatasetCase], pendingCurrent: [String], upToDate: [String]) {
         var todo: [DatasetCase] = [], pending: [String] = [], done: [String] = []
-        for c in try cases() where c.boxesPath != nil && c.state != .strong && c.state != .accepted {
+        for c in try cases() where c.boxesPath != nil && c.state != .strong {
+            // An accepted case keeps its pseudo-strong label; re-proposing would undo a review.
+            if c.state == .accepted { done.append(c.id); continue }
             let current = try files(c.id).contains {
                 $0.kind == "proposal" && $0.weightsHash == weightsHash && $0.boxRevision == c.boxRevision
             }

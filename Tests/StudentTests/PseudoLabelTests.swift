@@ -58,6 +58,7 @@ final class PseudoLabelTests: XCTestCase {
         XCTAssertEqual(summary.proposed, [])
         XCTAssertEqual(summary.accepted, ["case1", "case2", "case3"])
         XCTAssertEqual(try store.status().accepted, 3)
+        XCTAssertEqual(try store.pseudoLabel(makeEngine: engine, accept: true, user: "pl").upToDate.sorted(), ["case1", "case2", "case3"])
         let accept = try store.audit("case3").last!
         XCTAssertEqual(accept.action, "accept")
         XCTAssertTrue(accept.note?.contains("without review") ?? false)
