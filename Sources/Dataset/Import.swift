@@ -189,11 +189,33 @@ extension DatasetStore {
 
     /// The cases of a folder of pairs: `images/ID.nii.gz`, with `labels/ID.nii.gz` (strong) or
     /// `boxes/ID.json|.csv` (weak) when present. Case IDs are the image file names.
+    /// A folder of case folders as `tutor phantom` writes them (`NAME/ct.nii.gz`, with `label.nii.gz`
+    /// and/or `boxes.json`): the folder name is the case ID. Nil when the folder holds none.
+    static func caseFolders(_ folder: String, boxesFromLabel: Bool) throws -> [CaseImport]? {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: folder) else {
+            throw TutorError("The folder \(folder) cannot be read.")
+        }
+        let cases = names.filter { !$0.hasPrefix(".") }.sorted().compactMap { name -> CaseImport? in
+            let dir = (folder as NSString).appendingPathComponent(name)
+            func file(_ f: String) -> String? {
+                let path = (dir as NSString).appendingPathComponent(f)
+                return fm.fileExists(atPath: path) ? path : nil
+            }
+            guard let image = file("ct.nii.gz") else { return nil }
+            let label = file("label.nii.gz")
+            return CaseImport(id: name, image: image, label: label, boxes: label == nil ? file("boxes.json") : nil,
+                              boxesFromLabel: boxesFromLabel && label != nil)
+        }
+        return cases.isEmpty ? nil : cases
+    }
+
     public static func imageLabelPairs(_ folder: String, boxesFromLabel: Bool = false) throws -> [CaseImport] {
         let fm = FileManager.default
         let images = (folder as NSString).appendingPathComponent("images")
         guard let names = try? fm.contentsOfDirectory(atPath: images) else {
-            throw TutorError("The folder \(folder) has no images/ folder of image/label pairs.")
+            if let cases = try caseFolders(folder, boxesFromLabel: boxesFromLabel) { return cases }
+            throw TutorError("The folder \(folder) has no images/ folder of image/label pairs, nor case folders with a ct.nii.gz.")
         }
         return names.filter { !$0.hasPrefix(".") && (try? niftiEnding($0)) != nil }.sorted().map { name in
             let id = stripNiftiEnding(name)

@@ -154,6 +154,25 @@ final class FolderImportTests: DatasetTestCase {
         XCTAssertEqual(try store.boxes("b")?.boxes, [Box(slice: 2, xMin: 1, yMin: 1, xMax: 3, yMax: 3)])
     }
 
+    func testAFolderOfCaseFoldersImportsAsPhantomWritesThem() throws {
+        let fm = FileManager.default
+        for sub in ["phantoms/case_0000", "phantoms/case_0001", "phantoms/notes"] {
+            try fm.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
+        }
+        try writeImage("phantoms/case_0000/ct.nii.gz")
+        try writeMask("phantoms/case_0000/label.nii.gz")
+        try writeImage("phantoms/case_0001/ct.nii.gz")
+        try Data(#"{"image": "ct.nii.gz", "boxes": [{"slice": 1, "x_min": 2, "y_min": 2, "x_max": 4, "y_max": 5}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: path("phantoms/case_0001/boxes.json")))
+        let items = try DatasetStore.imageLabelPairs(path("phantoms"), boxesFromLabel: true)
+        XCTAssertEqual(items.map(\.id), ["case_0000", "case_0001"], "folders without a ct.nii.gz are not cases")
+        let store = try makeStore()
+        try store.importCases(items, user: "u")
+        XCTAssertEqual(try store.cases().map(\.state), [.weak, .weak])
+        XCTAssertEqual(try store.boxes("case_0000")?.boxes.count, 2, "boxes derived from the label's two slices")
+        XCTAssertEqual(try store.boxes("case_0001")?.boxes, [Box(slice: 1, xMin: 2, yMin: 2, xMax: 4, yMax: 5)])
+    }
+
     func testAnMSDTaskImportsItsTrainingList() throws {
         let fm = FileManager.default
         for sub in ["task/imagesTr", "task/labelsTr"] { try fm.createDirectory(atPath: path(sub), withIntermediateDirectories: true) }

@@ -38,7 +38,7 @@ struct DatasetImport: ParsableCommand {
     @Option(help: "Import every case of an MSD task folder (imagesTr, labelsTr, dataset.json).")
     var msd: String?
 
-    @Option(help: "Import a folder with images/ and optional labels/ or boxes/ holding files of the same names.")
+    @Option(help: "Import a folder with images/ and optional labels/ or boxes/ holding files of the same names, or a folder of case folders (NAME/ct.nii.gz with label.nii.gz or boxes.json, as `tutor phantom` writes).")
     var pairs: String?
 
     @OptionGroup var who: UserOption
