@@ -16,9 +16,12 @@ public final class ProposalEngine {
     public let teacher: NetworkTeacher?
     private var cached: (image: Volume, normalised: Normalised)?
 
-    /// `method` nil means: the network if weights exist, else the threshold (with a warning).
+    /// `method` nil means: the network when `weights` are given (or the bundled teacher is the
+    /// preferred method, `BundledWeights.teacherIsDefault`), else the threshold baseline.
     public init(method: TeacherMethod?, weights: URL?, warn: (String) -> Void = { _ in }) throws {
-        if method == .threshold { self.method = .threshold; teacher = nil; return }
+        if method == .threshold || (method == nil && weights == nil && !BundledWeights.teacherIsDefault) {
+            self.method = .threshold; teacher = nil; return
+        }
         let url = weights ?? BundledWeights.teacher
         if let url, weights != nil || FileManager.default.fileExists(atPath: url.path) {
             teacher = try NetworkTeacher(contentsOf: url)
@@ -55,6 +58,11 @@ public final class ProposalEngine {
 /// `Weights/` there as `tutor_MODULE.resources/Weights/`), or in the source tree for development
 /// builds. An environment variable overrides each.
 public enum BundledWeights {
+    /// Whether proposals use the bundled teacher when no method is asked for. Not yet: on real CT
+    /// the bundled teacher (trained on phantoms only, Docs/teacher.md) scores below the threshold
+    /// baseline, so the baseline stays the default and `--method net` opts in to the network.
+    public static let teacherIsDefault = false
+
     public static var teacher: URL? {
         find("teacher-box.safetensors", module: "Teacher", env: "TUTOR_TEACHER_WEIGHTS", source: #filePath)
     }

@@ -17,10 +17,10 @@ struct WorkbenchOptions: ParsableArguments {
         valueName: "MODE"))
     var color: String?
 
-    @Option(help: "Teacher weights (safetensors); default: the bundled box-guided teacher.")
+    @Option(help: "Teacher weights (safetensors); they make net the method. With --method net alone, the bundled teacher.")
     var weights: String?
 
-    @Option(help: "How masks are proposed: net (the teacher network) or threshold (the classical baseline). By default the network when weights exist, else the threshold.")
+    @Option(help: "How masks are proposed: net (the teacher network) or threshold (the classical baseline). By default the network when --weights is given, else the threshold (the bundled teacher does not yet beat it on real CT).")
     var method: TeacherMethod?
 
     @Option(help: "Your name in the dataset's audit log (default: $USER).")

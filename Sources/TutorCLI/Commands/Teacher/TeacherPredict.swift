@@ -10,15 +10,17 @@ struct TeacherPredict: ParsableCommand {
         abstract: "Turn an image's axial boxes into a 3D tumour mask.",
         discussion: """
         Boxes on non-adjacent slices are interpolated first, so boxing every second or third slice \
-        is enough. With --method net (the default) the teacher network runs on a 128³ crop of the \
-        1 × 1 × 1.5 mm space around each tumour's boxes; --method threshold is the classical \
-        baseline (HU threshold inside the boxes, largest object), also used when no weights exist.
+        is enough. With --method net the teacher network runs on a 128³ crop of the 1 × 1 × 1.5 mm \
+        space around each tumour's boxes (--weights, or the bundled teacher); --method threshold is \
+        the classical baseline (HU threshold inside the boxes, largest object). Without --method, \
+        the network runs when --weights is given, else the baseline: the bundled teacher does not \
+        yet beat it on real CT (see Docs/teacher.md).
         """)
 
     @Option(help: "The CT (.nii, .nii.gz or .nrrd).") var image: String
     @Option(help: "The box file (JSON of DESIGN.md, CSV, or a Pascal VOC folder).") var boxes: String
     @Option(help: "Where to write the mask (.nii.gz).") var out: String
-    @Option(help: "Teacher weights (safetensors); default: the bundled box-guided teacher.") var weights: String?
+    @Option(help: "Teacher weights (safetensors); with --method net and no --weights, the bundled teacher.") var weights: String?
     @Option(help: "net or threshold.") var method: TeacherMethod?
 
     func run() throws {
