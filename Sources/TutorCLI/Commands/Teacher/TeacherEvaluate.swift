@@ -54,6 +54,7 @@ struct TeacherEvaluate: ParsableCommand {
                 all["net"]!.append(a); all["raw"]!.append(r); all["threshold"]!.append(b)
                 print(row(folder.lastPathComponent, tight ? "tight" : "human \(draw)",
                           String(format: "%.4f", a), String(format: "%.4f", r), String(format: "%.4f", b)))
+                fflush(stdout)   // rows show as they come, also in a log file
             }
         }
         let cells = ["net", "raw", "threshold"].map { key -> String in
