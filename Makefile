@@ -27,9 +27,16 @@ pydeps:
 build: deps
 	swift build $(SWIFT_FLAGS) --product tutor
 
+# Unit, parity and gradient tests (XCTest), then the end-to-end scripts against the release binary;
+# the last line sums them up as "N passed, N failed, N skipped".
 test: build pydeps
-	swift test $(SWIFT_FLAGS)
-	@for t in Tests/e2e/*.sh; do [ -f "$$t" ] || continue; echo "== $$t"; bash "$$t" $(TUTOR) || exit 1; done
+	@set -o pipefail; swift test $(SWIFT_FLAGS) --disable-swift-testing 2>&1 | tee .build/unit-tests.log
+	@e2e=0; for t in Tests/e2e/*.sh; do [ -f "$$t" ] || continue; echo "== $$t"; bash "$$t" $(TUTOR) || exit 1; e2e=$$((e2e + 1)); done; \
+	line=$$(grep -E "Executed [0-9]+ tests?, with" .build/unit-tests.log | tail -1); \
+	n=$$(echo "$$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
+	skipped=$$(echo "$$line" | grep -oE '[0-9]+ tests? skipped' | grep -oE '^[0-9]+' || echo 0); \
+	failed=$$(echo "$$line" | grep -oE '[0-9]+ failures?' | grep -oE '^[0-9]+'); \
+	echo "$$((n - skipped - failed + e2e)) passed, $$failed failed, $$skipped skipped"
 
 demo: build
 	$(TUTOR) demo
