@@ -6,11 +6,7 @@ import Volumes
 /// The teacher's training sample on a real scan: CT, box channel and label must line up voxel for voxel.
 final class TeacherSampleTests: XCTestCase {
     func testLung1SampleChannelsLineUp() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../shared/data/real/lung1").standardized
-        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("ct.nii.gz").path) else {
-            throw XCTSkip("shared/data/real/lung1 is absent")
-        }
+        let folder = URL(fileURLWithPath: try realCase("lung1"))
         var rng = SeededGenerator(seed: 1)
         let samples = try TeacherSample.load(caseFolder: folder, crop: TeacherCrop(), jitterMM: 0, using: &rng)
         XCTAssertEqual(samples.count, 1)
