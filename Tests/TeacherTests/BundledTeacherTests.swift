@@ -1,0 +1,34 @@
+import Foundation
+import XCTest
+@testable import Teacher
+import Volumes
+
+/// The teacher that ships with tutor: it must be found, load as a box-guided teacher, and propose
+/// a mask on the image's own grid that stays inside the boxes it was given.
+final class BundledTeacherTests: XCTestCase {
+    func testBundledTeacherLoadsAsABoxGuidedTeacher() throws {
+        let url = try XCTUnwrap(BundledWeights.teacher, "Sources/Teacher/Weights/teacher-box.safetensors is missing")
+        let teacher = try NetworkTeacher(contentsOf: url)
+        XCTAssertEqual(teacher.role, .box)
+        XCTAssertEqual(teacher.net.config.inChannels, 2)
+        XCTAssertEqual(teacher.net.config.channels.count, 4, "the teacher has three downsamplings")
+        XCTAssertEqual(teacher.net.info["input_names"], "ct,box")
+    }
+
+    func testBundledTeacherProposesInsideTheBoxesOnLung1() throws {
+        let folder = try realCase("lung1")
+        let image = try NIfTI.read(folder + "/ct.nii.gz")
+        let boxes = try BoxFile.load(json: folder + "/boxes.json").boxes
+        let engine = try ProposalEngine(method: .net, weights: nil)
+        let mask = try engine.propose(image: image, boxes: boxes)
+        XCTAssertEqual(mask.size, image.size)
+        XCTAssertEqual(mask.affine, image.affine)
+        let object = ObjectBoxes(object: 1, boxes: interpolateBoxes(boxes))
+        var inside = 0, outside = 0
+        for k in 0..<mask.size.k { for j in 0..<mask.size.j { for i in 0..<mask.size.i where mask[i, j, k] > 0 {
+            if object.contains(i, j, k) { inside += 1 } else { outside += 1 }
+        } } }
+        XCTAssertGreaterThan(inside, 100, "a 1.4 mL tumour at 0.57 × 0.57 × 5 mm is ~840 voxels")
+        XCTAssertEqual(outside, 0, "the box-guided teacher keeps to its boxes")
+    }
+}
