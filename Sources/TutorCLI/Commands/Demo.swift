@@ -13,7 +13,8 @@ struct Demo: ParsableCommand {
         The first run makes four synthetic chest CTs (`tutor phantom`, seed 1) and a dataset of them \
         in DIR: one case with an expert label (strong), two with boxes drawn as a person would \
         (weak, ready for a proposal) and one with nothing yet, to draw boxes on. Later runs reopen \
-        the same dataset where you left it. Press ? in the workbench for the keys.
+        the same dataset where you left it. Proposals come from the bundled teacher network (on phantoms it \
+        beats the threshold baseline). Press ? in the workbench for the keys.
         """)
 
     @Option(help: "Where the sample dataset lives (default: $XDG_DATA_HOME/tutor/demo or ~/.local/share/tutor/demo).")
@@ -29,6 +30,9 @@ struct Demo: ParsableCommand {
         }
         var annotate = try Annotate.parse([dataset.path])
         annotate.workbench = workbench
+        // The sample cases are phantoms, where the bundled teacher beats the threshold baseline
+        // (Docs/teacher.md): the demo proposes with it unless told otherwise.
+        if workbench.method == nil && workbench.weights == nil { annotate.workbench.method = .net }
         try annotate.run()
     }
 
