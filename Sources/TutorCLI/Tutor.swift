@@ -12,21 +12,11 @@ public struct Tutor: ParsableCommand {
         and students trained on strong + pseudo-strong labels segment with no human in the loop.
         """,
         subcommands: [
-            Demo.self,
-            Info.self,
-            ModelCommand.self,
-            BenchCommand.self,
-            DatasetCommand.self,
-            PreprocessCommand.self,
-            Annotate.self,
-            Review.self,
-            TeacherCommand.self,
-            PhantomCommand.self,
-            Eval.self,
-            StudentCommand.self,
-            PseudoLabelCommand.self,
-            Segment.self,
-            Experiment.self,
+            // The workbench first, then the pipeline in the order of the method, then the tools.
+            Demo.self, Annotate.self, Review.self,
+            Info.self, PreprocessCommand.self, PhantomCommand.self, DatasetCommand.self,
+            TeacherCommand.self, PseudoLabelCommand.self, StudentCommand.self, Segment.self,
+            Eval.self, Experiment.self, ModelCommand.self, BenchCommand.self,
         ]
     )
     public init() {}
