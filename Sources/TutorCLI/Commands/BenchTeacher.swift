@@ -38,10 +38,7 @@ struct BenchTeacher: ParsableCommand {
     var json = false
 
     func run() throws {
-        let list = channels.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !list.isEmpty, list.count == channels.split(separator: ",").count, list.allSatisfy({ $0 > 0 }) else {
-            throw TutorError("--channels '\(channels)' is not a comma list of positive integers such as 16,32,64,128.")
-        }
+        let list = try parseChannels(channels)
         guard runs > 0, size > 0, inChannels > 0 else { throw TutorError("--runs, --size and --in-channels must be positive.") }
         if let threads { Engine.threads = threads }
         let config = UNetConfig(inChannels: inChannels, outChannels: 1, channels: list)

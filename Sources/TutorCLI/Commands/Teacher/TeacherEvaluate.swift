@@ -24,8 +24,7 @@ struct TeacherEvaluate: ParsableCommand {
     @Flag(help: "Use the tight boxes (derived from the label) instead of human-like ones.") var tight = false
 
     func run() throws {
-        let folders = FileManager.default.fileExists(atPath: cases + "/ct.nii.gz")
-            ? [URL(fileURLWithPath: cases)] : try caseFolders(cases)
+        let folders = try caseFolders(cases)
         let net = try ProposalEngine(method: .net, weights: weights.map { URL(fileURLWithPath: $0) })
         let raw = try ProposalEngine(method: .net, weights: weights.map { URL(fileURLWithPath: $0) })
         raw.teacher?.refineWithHU = false

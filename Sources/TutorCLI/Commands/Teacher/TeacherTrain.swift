@@ -65,25 +65,3 @@ struct TeacherTrain: ParsableCommand {
 
     private func log(_ line: String) { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
 }
-
-/// "8,16,32,64" → [8, 16, 32, 64], or a clear error.
-func parseChannels(_ text: String) throws -> [Int] {
-    let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-    let list = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-    guard !list.isEmpty, list.count == parts.count, list.allSatisfy({ $0 > 0 }) else {
-        throw TutorError("'\(text)' is not a comma list of positive channel counts such as 8,16,32,64.")
-    }
-    return list
-}
-
-/// The case folders (those holding ct.nii.gz) directly inside `path`, sorted by name.
-func caseFolders(_ path: String) throws -> [URL] {
-    let root = URL(fileURLWithPath: path)
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-        throw TutorError("\(path) is not a readable folder.")
-    }
-    let folders = names.sorted().map { root.appendingPathComponent($0) }
-        .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("ct.nii.gz").path) }
-    guard !folders.isEmpty else { throw TutorError("\(path) holds no case folders with a ct.nii.gz.") }
-    return folders
-}

@@ -1,0 +1,28 @@
+import Foundation
+import Volumes
+
+// Argument forms several commands share (training, evaluation, benchmarks).
+
+/// "8,16,32,64" → [8, 16, 32, 64], or a clear error.
+func parseChannels(_ text: String) throws -> [Int] {
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+    let list = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !list.isEmpty, list.count == parts.count, list.allSatisfy({ $0 > 0 }) else {
+        throw TutorError("'\(text)' is not a comma list of positive channel counts such as 8,16,32,64.")
+    }
+    return list
+}
+
+/// The case folders (those holding ct.nii.gz) of `path`: `path` itself when it is one, else the
+/// folders directly inside it, sorted by name.
+func caseFolders(_ path: String) throws -> [URL] {
+    let root = URL(fileURLWithPath: path)
+    func isCase(_ url: URL) -> Bool { FileManager.default.fileExists(atPath: url.appendingPathComponent("ct.nii.gz").path) }
+    if isCase(root) { return [root] }
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+        throw TutorError("\(path) is not a readable folder.")
+    }
+    let folders = names.sorted().map { root.appendingPathComponent($0) }.filter(isCase)
+    guard !folders.isEmpty else { throw TutorError("\(path) holds no case folders with a ct.nii.gz.") }
+    return folders
+}
