@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "TeacherTests", dependencies: ["Teacher", "Volumes", "Network"]),
         .testTarget(name: "StudentTests", dependencies: ["Student", "Volumes", "Network", "Teacher", "Dataset"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Volumes"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Volumes"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Volumes", "Dataset"]),
         .testTarget(name: "CLITests", dependencies: ["TutorCLI"]),
     ]
 )
