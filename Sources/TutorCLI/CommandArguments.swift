@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import Network
 import Volumes
 
 // Argument forms several commands share (training, evaluation, benchmarks).
@@ -25,4 +27,22 @@ func caseFolders(_ path: String) throws -> [URL] {
     let folders = names.sorted().map { root.appendingPathComponent($0) }.filter(isCase)
     guard !folders.isEmpty else { throw TutorError("\(path) holds no case folders with a ct.nii.gz.") }
     return folders
+}
+
+/// The training schedule options of `teacher train`, `student train` and `experiment`.
+struct ScheduleOptions: ParsableArguments {
+    @Option(help: "Adam learning rate.") var lr: Float = 1e-4
+    @Option(help: "Samples whose gradients are accumulated before each Adam step (the paper: 8).") var virtualBatch: Int = 8
+    @Option(help: "Stop after this many samples.") var samples: Int = 4000
+    @Option(help: "Stop after this many minutes.") var minutes: Double = 60
+    @Option(help: "Stop after this many validations without improvement.") var patience: Int = 8
+    @Option(help: "Validate (and checkpoint) every this many samples.") var validateEvery: Int = 80
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    var schedule: TrainingSchedule {
+        var s = TrainingSchedule()
+        s.learningRate = lr; s.virtualBatch = virtualBatch; s.maxSamples = samples; s.maxMinutes = minutes
+        s.patience = patience; s.validateEvery = validateEvery; s.seed = seed
+        return s
+    }
 }

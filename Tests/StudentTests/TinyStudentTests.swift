@@ -21,8 +21,8 @@ final class TinyStudentTests: XCTestCase {
         XCTAssertEqual(SizeBins(train).bins.count, 2)   // diameters 14–22 mm: two bins
 
         var o = StudentTrainingOptions()
-        o.channels = [4, 4, 8, 8, 8]; o.trainCrop = 32; o.learningRate = 2e-3; o.virtualBatch = 1
-        o.maxSamples = 600; o.validateEvery = 600; o.patience = 100; o.tumourShare = 0.5
+        o.channels = [4, 4, 8, 8, 8]; o.trainCrop = 32; o.schedule.learningRate = 2e-3; o.schedule.virtualBatch = 1
+        o.schedule.maxSamples = 600; o.schedule.validateEvery = 600; o.schedule.patience = 100; o.tumourShare = 0.5
         let folder = try temporaryFolder(self)
         let training = try StudentTraining(options: o, train: train, validation: test, folder: folder)
         let log = try training.run(resume: false) { _ in }
@@ -37,7 +37,7 @@ final class TinyStudentTests: XCTestCase {
         XCTAssertGreaterThan(dice(mask.voxels, unseen.label.voxels), 0.3, "a blind guess (all tumour, or none) scores about 0")
 
         // Resume continues from the checkpoint's sample count.
-        o.maxSamples = 610; o.validateEvery = 10
+        o.schedule.maxSamples = 610; o.schedule.validateEvery = 10
         let more = try StudentTraining(options: o, train: train, validation: test, folder: folder)
         let resumed = try more.run(resume: true) { _ in }
         XCTAssertEqual(resumed.first?.samples, 610)
@@ -46,7 +46,7 @@ final class TinyStudentTests: XCTestCase {
     func testDualOutputStudentHasTwoChannels() throws {
         let train = try sample(0, tumour: SIMD3(52, 60, 70), radius: 9)
         var o = StudentTrainingOptions()
-        o.variant = .do; o.channels = [2, 2, 2, 2, 2]; o.trainCrop = 32; o.maxSamples = 2; o.validateEvery = 2
+        o.variant = .do; o.channels = [2, 2, 2, 2, 2]; o.trainCrop = 32; o.schedule.maxSamples = 2; o.schedule.validateEvery = 2
         let training = try StudentTraining(options: o, train: train, validation: [], folder: try temporaryFolder(self))
         try training.run(resume: false) { _ in }
         let student = try StudentNetwork(contentsOf: training.bestURL)

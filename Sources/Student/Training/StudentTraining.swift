@@ -13,13 +13,7 @@ public struct StudentTrainingOptions: Sendable {
     public var trainCrop = 48
     /// Share of steps whose cube is centred (with jitter) on a tumour; the rest are anywhere in a lung.
     public var tumourShare = 0.7
-    public var learningRate: Float = 1e-4
-    public var virtualBatch = 8
-    public var maxSamples = 4000
-    public var maxMinutes = 60.0
-    public var patience = 8
-    public var validateEvery = 80
-    public var seed: UInt64 = 1
+    public var schedule = TrainingSchedule()
     public init() {}
 }
 
@@ -87,22 +81,22 @@ public final class StudentTraining {
             progress("resuming from \(checkpointURL.path) at sample \(samples) (best validation DSC \(best))")
         } else {
             let config = UNetConfig(inChannels: 1, outChannels: options.variant.outChannels, channels: options.channels)
-            let net = UNet3D(config: config, seed: options.seed)
-            trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: options.learningRate),
-                              virtualBatch: options.virtualBatch)
+            let net = UNet3D(config: config, seed: options.schedule.seed)
+            trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: options.schedule.learningRate),
+                              virtualBatch: options.schedule.virtualBatch)
             try "samples,seconds,loss,validation_dsc\n".write(to: logURL, atomically: true, encoding: .utf8)
         }
         describe(trainer.net)
-        var rng = SeededGenerator.derived(seed: options.seed, index: UInt64(samples))
+        var rng = SeededGenerator.derived(seed: options.schedule.seed, index: UInt64(samples))
         var lines: [TeacherLogLine] = [], recentLoss: [Double] = []
         let start = Date(), firstSample = samples
-        while samples < options.maxSamples {
+        while samples < options.schedule.maxSamples {
             let (x, y) = makeStep(using: &rng)
             recentLoss.append(try trainer.train(input: x, target: y))
             samples += 1
             let elapsed = Date().timeIntervalSince(start)
-            let outOfTime = elapsed > options.maxMinutes * 60
-            guard samples % options.validateEvery == 0 || samples == options.maxSamples || outOfTime else { continue }
+            let outOfTime = elapsed > options.schedule.maxMinutes * 60
+            guard samples % options.schedule.validateEvery == 0 || samples == options.schedule.maxSamples || outOfTime else { continue }
             trainer.flush()
             let dsc = validation.isEmpty ? nil : try validate(trainer.net)
             let line = TeacherLogLine(samples: samples, seconds: elapsed,
@@ -117,12 +111,12 @@ public final class StudentTraining {
             if improved || validation.isEmpty { try trainer.net.save(to: bestURL) }
             try appendLog(line)
             let perSample = elapsed / Double(samples - firstSample)
-            let eta = min(Double(options.maxSamples - samples) * perSample, options.maxMinutes * 60 - elapsed)
+            let eta = min(Double(options.schedule.maxSamples - samples) * perSample, options.schedule.maxMinutes * 60 - elapsed)
             progress(String(format: "sample %d/%d  loss %.3f  val DSC %@  best %.3f  %.2f s/sample  ETA %@",
-                            samples, options.maxSamples, line.loss, dsc.map { String(format: "%.3f", $0) } ?? "-",
+                            samples, options.schedule.maxSamples, line.loss, dsc.map { String(format: "%.3f", $0) } ?? "-",
                             best, perSample, formatDuration(eta)))
-            if stale >= options.patience { progress("validation DSC has not improved for \(stale) checks: stopping"); break }
-            if outOfTime { progress("time budget of \(options.maxMinutes) min reached: stopping"); break }
+            if stale >= options.schedule.patience { progress("validation DSC has not improved for \(stale) checks: stopping"); break }
+            if outOfTime { progress("time budget of \(options.schedule.maxMinutes) min reached: stopping"); break }
         }
         return lines
     }
@@ -134,7 +128,7 @@ public final class StudentTraining {
         net.info["output_names"] = options.variant == .do ? "tumour,box" : "tumour"
         net.info["spacing"] = "1,1,1.5"
         net.info["crop"] = "lung box + 8 mm, multiple of 16"
-        net.info["train.recipe"] = "adam lr \(options.learningRate), batch 1 x \(options.virtualBatch), soft dice, train crop \(options.trainCrop), size-balanced tumour share \(options.tumourShare)"
+        net.info["train.recipe"] = "adam lr \(options.schedule.learningRate), batch 1 x \(options.schedule.virtualBatch), soft dice, train crop \(options.trainCrop), size-balanced tumour share \(options.tumourShare)"
         net.info["train.cases"] = String(Set(train.map(\.caseName)).count)
         net.info["train.pseudo_cases"] = String(Set(train.filter(\.pseudo).map(\.caseName)).count)
     }

@@ -9,16 +9,7 @@ public struct TeacherTrainingOptions: Sendable {
     public var channels = [8, 16, 32, 64]
     /// Side of the cube cut from each 128³ sample per step (≤ 128, a multiple of 8): smaller is faster.
     public var trainCrop = 128
-    public var learningRate: Float = 1e-4
-    public var virtualBatch = 8
-    /// Stop after this many samples (forward + backward passes) at most…
-    public var maxSamples = 4000
-    /// …or after this many minutes of wall time…
-    public var maxMinutes = 60.0
-    /// …or when validation DSC has not improved for this many validations.
-    public var patience = 8
-    public var validateEvery = 80
-    public var seed: UInt64 = 1
+    public var schedule = TrainingSchedule()
     public init() {}
 }
 
@@ -64,21 +55,21 @@ public final class TeacherTraining {
             progress("resuming from \(checkpointURL.path) at sample \(samples) (best validation DSC \(best))")
         } else {
             let config = UNetConfig(inChannels: options.role.inChannels, outChannels: 1, channels: options.channels)
-            let net = UNet3D(config: config, seed: options.seed)
-            trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: options.learningRate),
-                              virtualBatch: options.virtualBatch)
+            let net = UNet3D(config: config, seed: options.schedule.seed)
+            trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: options.schedule.learningRate),
+                              virtualBatch: options.schedule.virtualBatch)
             try "samples,seconds,loss,validation_dsc\n".write(to: logURL, atomically: true, encoding: .utf8)
         }
         describe(trainer.net)
-        var rng = SeededGenerator.derived(seed: options.seed, index: UInt64(samples))
+        var rng = SeededGenerator.derived(seed: options.schedule.seed, index: UInt64(samples))
         var lines: [TeacherLogLine] = [], recentLoss: [Double] = []
         let start = Date(), firstSample = samples
-        while samples < options.maxSamples {
+        while samples < options.schedule.maxSamples {
             let sample = train[Int(rng.next() % UInt64(train.count))]
             let (x, y) = makeStep(sample, using: &rng)
             recentLoss.append(try trainer.train(input: x, target: y))
             samples += 1
-            if samples % options.validateEvery == 0 || samples == options.maxSamples {
+            if samples % options.schedule.validateEvery == 0 || samples == options.schedule.maxSamples {
                 trainer.flush()
                 let dsc = validation.isEmpty ? nil : validate(trainer.net)
                 let elapsed = Date().timeIntervalSince(start)
@@ -94,12 +85,12 @@ public final class TeacherTraining {
                 if improved || validation.isEmpty { try trainer.net.save(to: bestURL) }
                 try appendLog(line)
                 let perSample = elapsed / Double(samples - firstSample)
-                let eta = Double(options.maxSamples - samples) * perSample
+                let eta = Double(options.schedule.maxSamples - samples) * perSample
                 progress(String(format: "sample %d/%d  loss %.3f  val DSC %@  best %.3f  %.2f s/sample  ETA %@",
-                                samples, options.maxSamples, line.loss, dsc.map { String(format: "%.3f", $0) } ?? "-",
-                                best, perSample, formatDuration(min(eta, options.maxMinutes * 60 - elapsed))))
-                if stale >= options.patience { progress("validation DSC has not improved for \(stale) checks: stopping"); break }
-                if elapsed > options.maxMinutes * 60 { progress("time budget of \(options.maxMinutes) min reached: stopping"); break }
+                                samples, options.schedule.maxSamples, line.loss, dsc.map { String(format: "%.3f", $0) } ?? "-",
+                                best, perSample, formatDuration(min(eta, options.schedule.maxMinutes * 60 - elapsed))))
+                if stale >= options.schedule.patience { progress("validation DSC has not improved for \(stale) checks: stopping"); break }
+                if elapsed > options.schedule.maxMinutes * 60 { progress("time budget of \(options.schedule.maxMinutes) min reached: stopping"); break }
             }
         }
         return lines
@@ -111,7 +102,7 @@ public final class TeacherTraining {
         net.info["input_names"] = options.role == .box ? "ct,box" : "ct"
         net.info["spacing"] = "1,1,1.5"
         net.info["crop"] = "128,128,128"
-        net.info["train.recipe"] = "adam lr \(options.learningRate), batch 1 x \(options.virtualBatch), soft dice, train crop \(options.trainCrop)"
+        net.info["train.recipe"] = "adam lr \(options.schedule.learningRate), batch 1 x \(options.schedule.virtualBatch), soft dice, train crop \(options.trainCrop)"
         net.info["train.cases"] = String(Set(train.map(\.caseName)).count)
     }
 

@@ -43,20 +43,15 @@ struct StudentTrain: ParsableCommand {
 struct StudentBudget: ParsableArguments {
     @Option(help: "Channels per level, top first (five levels).") var channels: String = "4,8,16,32,64"
     @Option(help: "Side of the training cube cut from a lung crop (multiple of 16).") var crop: Int = 48
-    @Option(help: "Adam learning rate.") var lr: Float = 1e-4
-    @Option(help: "Stop after this many samples.") var samples: Int = 4000
-    @Option(help: "Stop after this many minutes.") var minutes: Double = 60
-    @Option(help: "Stop after this many validations without improvement.") var patience: Int = 8
-    @Option(help: "Validate (and checkpoint) every this many samples.") var validateEvery: Int = 80
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @OptionGroup var training: ScheduleOptions
 
     func options(_ variant: StudentVariant) throws -> StudentTrainingOptions {
         var o = StudentTrainingOptions()
         o.variant = variant
         o.channels = try parseChannels(channels)
         guard o.channels.count == 5 else { throw TutorError("--channels must list five levels for a student, e.g. 4,8,16,32,64.") }
-        o.trainCrop = crop; o.learningRate = lr; o.maxSamples = samples; o.maxMinutes = minutes
-        o.patience = patience; o.validateEvery = validateEvery; o.seed = seed
+        o.trainCrop = crop
+        o.schedule = training.schedule
         return o
     }
 }

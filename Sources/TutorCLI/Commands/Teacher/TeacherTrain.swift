@@ -21,14 +21,8 @@ struct TeacherTrain: ParsableCommand {
     @Option(help: "box (CT + box channel) or point (CT only).") var role: String = "box"
     @Option(help: "Channels per level, top first.") var channels: String = "8,16,32,64"
     @Option(help: "Side of the training cube cut from each 128³ crop (multiple of 8).") var crop: Int = 128
-    @Option(help: "Adam learning rate.") var lr: Float = 1e-4
-    @Option(help: "Samples whose gradients are accumulated before each Adam step (the paper: 8).") var virtualBatch: Int = 8
     @Option(help: "Leave out tumours smaller than this many millilitres (fragments, specks).") var minML: Double = 0.05
-    @Option(help: "Stop after this many samples.") var samples: Int = 4000
-    @Option(help: "Stop after this many minutes.") var minutes: Double = 60
-    @Option(help: "Stop after this many validations without improvement.") var patience: Int = 8
-    @Option(help: "Validate (and checkpoint) every this many samples.") var validateEvery: Int = 80
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @OptionGroup var budget: ScheduleOptions
     @Flag(help: "Resume from OUT/checkpoint.safetensors.") var resume = false
 
     func run() throws {
@@ -36,16 +30,15 @@ struct TeacherTrain: ParsableCommand {
         guard let r = TeacherRole(rawValue: "teacher-" + role) else { throw TutorError("--role must be box or point, not '\(role)'.") }
         options.role = r
         options.channels = try parseChannels(channels)
-        options.trainCrop = crop; options.learningRate = lr; options.virtualBatch = virtualBatch; options.maxSamples = samples
-        options.maxMinutes = minutes; options.patience = patience; options.validateEvery = validateEvery
-        options.seed = seed
+        options.trainCrop = crop
+        options.schedule = budget.schedule
         let folders = try caseFolders(dataset)
         let started = Date()
         var all = [[TeacherSample]](repeating: [], count: folders.count)
         var failure: Error?
         let lock = NSLock()
         DispatchQueue.concurrentPerform(iterations: folders.count) { n in
-            var rng = SeededGenerator.derived(seed: seed, index: UInt64(n))
+            var rng = SeededGenerator.derived(seed: budget.seed, index: UInt64(n))
             do {
                 let s = try TeacherSample.load(caseFolder: folders[n], crop: TeacherCrop(), jitterMM: 3, using: &rng)
                     .filter { $0.tumourML >= minML }
