@@ -51,3 +51,9 @@ extension Double: NetScalar {
 func load8<T: NetScalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
 }
+
+/// Stores eight lanes at `p`, no alignment needed.
+@inline(__always)
+func store8<T: NetScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
+}

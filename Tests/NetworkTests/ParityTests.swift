@@ -34,6 +34,7 @@ final class ParityTests: XCTestCase {
             ("3,5,7", 2, 2, 12, 5),            // odd channel counts, two outputs
             ("4,8,16,32", 2, 1, 16, 6),        // the teacher's depth
             ("2,4,8,16,32", 1, 1, 32, 7),      // the students' depth
+            ("16,24,40", 2, 1, 20, 8),         // Winograd F(2,3) layers, odd tile rows at 5³
         ]
         for c in cases {
             let dir = try temporaryFolder(self)

@@ -12,8 +12,23 @@ enum Conv3 {
     }
 
     /// output = conv(input, weights). `outputs` splits Cout into consecutive contiguous blocks
-    /// (pointer, channels); with `accumulate` the result is added to what they hold.
+    /// (pointer, channels); with `accumulate` the result is added to what they hold. Stride-1
+    /// layers wide enough for it go through Winograd's F(2,3) (`Winograd3`), the rest through
+    /// im2col + GEMM.
     static func forward<T: NetScalar>(
+        input: [UnsafePointer<T>], inDims: Dims, stride: Int, weights: UnsafePointer<T>,
+        outputs: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
+    ) {
+        if stride == 1 && Winograd3.pays(cin: input.count, cout: outputs.reduce(0) { $0 + $1.1 }) {
+            return Winograd3.forward(input: input, dims: inDims, weights: weights, outputs: outputs,
+                                     accumulate: accumulate, scratch: scratch)
+        }
+        forwardIm2col(input: input, inDims: inDims, stride: stride, weights: weights, outputs: outputs,
+                      accumulate: accumulate, scratch: scratch)
+    }
+
+    /// `forward` as im2col + GEMM over row tiles, for any stride and width.
+    static func forwardIm2col<T: NetScalar>(
         input: [UnsafePointer<T>], inDims: Dims, stride: Int, weights: UnsafePointer<T>,
         outputs: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
     ) {

@@ -48,18 +48,24 @@ struct BenchTeacher: ParsableCommand {
         let x = Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float(rng.normal()) })
         _ = try config.inputDims(shape, name: "--size \(size)")
 
+        // Wall time, and the process's CPU time (all threads), which other processes on a busy
+        // machine disturb far less: compare engines on CPU seconds when the load is not zero.
+        var cpuTimes: [Double] = []
         func median(_ body: () throws -> Void) rethrows -> Double {
             try body()
             var times: [Double] = []
+            cpuTimes = []
             for _ in 0..<runs {
-                let t = Date()
+                let t = Date(), c = processCPUSeconds()
                 try body()
                 times.append(Date().timeIntervalSince(t))
+                cpuTimes.append(processCPUSeconds() - c)
             }
             return times.sorted()[times.count / 2]
         }
         resetPeakResident()
         let forward = try median { _ = try net.forward(x) }
+        let forwardCPU = cpuTimes.sorted()[cpuTimes.count / 2]
         let peak = peakResidentMegabytes()
         var trainStep: Double?, trainPeak: Double?
         if train {
@@ -75,7 +81,7 @@ struct BenchTeacher: ParsableCommand {
             var fields = [
                 "\"channels\":\"\(list.map(String.init).joined(separator: ","))\"", "\"size\":\(size)",
                 "\"threads\":\(Engine.threads)", "\"runs\":\(runs)", "\"blas_core\":\"\(Engine.blasCore)\"",
-                "\"median_s\":\(fmt(forward, 4))", "\"gflop\":\(fmt(gflop, 2))",
+                "\"median_s\":\(fmt(forward, 4))", "\"cpu_s\":\(fmt(forwardCPU, 4))", "\"gflop\":\(fmt(gflop, 2))",
                 "\"gflops_per_s\":\(fmt(gflop / forward, 1))", "\"peak_rss_mb\":\(fmt(peak, 0))",
             ]
             if let trainStep, let trainPeak {
@@ -85,12 +91,19 @@ struct BenchTeacher: ParsableCommand {
             print("{\(fields.joined(separator: ","))}")
         } else {
             print("UNet3D channels \(channels), \(inChannels) input channels, \(size)³, \(Engine.threads) threads (OpenBLAS \(Engine.blasCore) kernels), median of \(runs)")
-            print("forward:  \(fmt(forward, 3)) s  (\(fmt(gflop, 1)) GFLOP, \(fmt(gflop / forward, 1)) GFLOP/s)")
+            print("forward:  \(fmt(forward, 3)) s, \(fmt(forwardCPU, 3)) s of CPU  (\(fmt(gflop, 1)) GFLOP, \(fmt(gflop / forward, 1)) GFLOP/s)")
             print("peak RSS: \(fmt(peak, 0)) MB")
             if let trainStep, let trainPeak {
                 print("training step: \(fmt(trainStep, 3)) s  (\(fmt(trainStep / forward, 2))× forward), peak RSS \(fmt(trainPeak, 0)) MB")
             }
         }
+    }
+
+    /// CPU seconds used by this process so far, all threads together.
+    private func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private func fmt(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }

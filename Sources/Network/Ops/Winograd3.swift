@@ -1,0 +1,281 @@
+import Foundation
+
+/// Conv3d with kernel 3, stride 1, padding 1 by Winograd's minimal filtering F(2×2×2, 3×3×3)
+/// (Lavin & Gray 2016, taken to 3D): each 2×2×2 block of outputs comes from the 4×4×4 block of
+/// inputs around it through 64 elementwise products per channel pair instead of 216
+/// multiply-adds. The dense work becomes 64 GEMMs [Cout, Cin] · [Cin, tiles], one per point ξ of
+/// the transformed 4×4×4 tile: 3.4× fewer flops than im2col + GEMM, for a few adds per value in
+/// the transforms. The transforms' coefficients are 0, ±1 and ½, so the result matches direct
+/// convolution to float rounding.
+///
+/// Shapes as `Conv3.forward` at stride 1: Cin input channel pointers of `dims`, weights
+/// [Cout, Cin·27] (PyTorch's [Cout, Cin, 3, 3, 3]), outputs [Cout, dims] in contiguous blocks.
+enum Winograd3 {
+    /// Points of a transformed tile (4×4×4); ξ = (z·4 + y)·4 + x.
+    static let points = 64
+
+    /// Whether F(2,3) beats im2col + GEMM for a layer. Measured one layer at a time with
+    /// `tutor bench teacher --channels C --in-channels 8` on one core (Docs/benchmarks.md): at 8
+    /// channels the transforms cost more than the GEMM flops they save (0.54 s against 0.44 s
+    /// at 128³), at 16 they about break even (0.97 against 1.05 s), from 32 on F(2,3) takes
+    /// 0.6× the time.
+    static func pays(cin: Int, cout: Int) -> Bool { enabled && cin >= 16 && cout >= 16 }
+
+    /// `TUTOR_CONV=im2col` turns F(2,3) off, to compare the two in benchmarks.
+    nonisolated(unsafe) static var enabled = ProcessInfo.processInfo.environment["TUTOR_CONV"] != "im2col"
+
+    static func forward<T: NetScalar>(
+        input: [UnsafePointer<T>], dims: Dims, weights: UnsafePointer<T>,
+        outputs: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
+    ) {
+        let cin = input.count
+        let cout = outputs.reduce(0) { $0 + $1.1 }
+        let u = Buffer<T>(count: points * cout * cin)
+        transformWeights(weights, cout: cout, cin: cin, into: u.pointer)
+        let outChannels = outputs.flatMap { block in (0..<block.1).map { block.0 + $0 * dims.count } }
+
+        let grid = TileGrid(dims)
+        let layout = UnitLayout(grid: grid, cin: cin, cout: cout, workers: Engine.threads)
+        let units = (grid.rows + layout.rowsPerUnit - 1) / layout.rowsPerUnit
+        scratch.reserve(workers: Engine.threads, count: layout.scratchCount)
+        Engine.forEachTile(units) { unit, worker in
+            let rows = (unit * layout.rowsPerUnit)..<min(grid.rows, (unit + 1) * layout.rowsPerUnit)
+            let n = rows.count * grid.w
+            let v = scratch.block(worker)                   // V[ξ][ci][column]
+            let m = v + layout.inputPlanes                  // M[ξ][co][column]
+            let line = m + layout.outputPlanes              // the transforms' line buffers
+            for ci in 0..<cin {
+                transformInput(input[ci], grid: grid, rows: rows, lines: line, lineLength: layout.lineLength,
+                               into: v + ci * layout.columns, planeStride: layout.inputPlane)
+            }
+            for xi in 0..<points {
+                T.gemm(transA: false, transB: false, m: cout, n: n, k: cin,
+                       alpha: 1, a: u.pointer + xi * cout * cin, lda: cin,
+                       b: v + xi * layout.inputPlane, ldb: layout.columns,
+                       beta: 0, c: m + xi * layout.outputPlane, ldc: layout.columns)
+            }
+            for co in 0..<cout {
+                transformOutput(m + co * layout.columns, planeStride: layout.outputPlane, grid: grid, rows: rows,
+                                lines: line, into: outChannels[co], accumulate: accumulate)
+            }
+        }
+    }
+
+    /// The output's 2×2×2 tiles: `d × h` rows of `w` tiles, numbered depth-major like voxels.
+    struct TileGrid {
+        let dims: Dims
+        let d: Int, h: Int, w: Int
+        var rows: Int { d * h }
+        init(_ dims: Dims) {
+            self.dims = dims
+            d = (dims.a + 1) / 2; h = (dims.b + 1) / 2; w = (dims.c + 1) / 2
+        }
+    }
+
+    /// How one worker's scratch holds a unit of whole tile rows: the transformed input
+    /// V[64][Cin][columns] and products M[64][Cout][columns], then the line buffers of the
+    /// transforms (32 half-lines in, 64 plane rows out). Each plane is padded by a cache line so
+    /// that the 64 planes a tile touches do not all fall in the same cache set (with
+    /// power-of-two strides every plane's store would evict the last).
+    struct UnitLayout {
+        let rowsPerUnit: Int, columns: Int
+        let inputPlane: Int, outputPlane: Int, lineLength: Int
+        var inputPlanes: Int { points * inputPlane }
+        var outputPlanes: Int { points * outputPlane }
+        var scratchCount: Int { inputPlanes + outputPlanes + max(32 * lineLength, points * lineLength) }
+
+        /// Rows per unit: ~4 MB of transformed values (written once, read once per unit, so
+        /// L2/L3 is enough), at least 256 tiles for efficient GEMMs, and two units per worker.
+        init(grid: TileGrid, cin: Int, cout: Int, workers: Int) {
+            let tiles = max(256, (1 << 20) / points / max(cin + cout, 1))
+            var rows = max(1, tiles / grid.w)
+            rows = min(rows, max(1, grid.rows / (2 * workers)))
+            rowsPerUnit = rows
+            columns = (rows * grid.w + 15) / 16 * 16
+            inputPlane = cin * columns + 16
+            outputPlane = cout * columns + 16
+            lineLength = grid.w + 9   // + 8: room for the last 8-wide load at t + 1
+        }
+    }
+
+    /// U[ξ][co][ci] = (G ⊗ G ⊗ G) g[co][ci], G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]].
+    static func transformWeights<T: NetScalar>(_ g: UnsafePointer<T>, cout: Int, cin: Int, into u: UnsafeMutablePointer<T>) {
+        @inline(__always) func apply(_ a: T, _ b: T, _ c: T) -> (T, T, T, T) {
+            (a, (a + b + c) / 2, (a - b + c) / 2, c)
+        }
+        var alongW = [T](repeating: 0, count: 36), alongH = [T](repeating: 0, count: 48)
+        for co in 0..<cout {
+            for ci in 0..<cin {
+                let k = g + (co * cin + ci) * 27
+                for r in 0..<9 {   // (kd, kh) rows along kw
+                    let t = apply(k[r * 3], k[r * 3 + 1], k[r * 3 + 2])
+                    alongW[r * 4] = t.0; alongW[r * 4 + 1] = t.1; alongW[r * 4 + 2] = t.2; alongW[r * 4 + 3] = t.3
+                }
+                for kd in 0..<3 { for x in 0..<4 {
+                    let t = apply(alongW[(kd * 3) * 4 + x], alongW[(kd * 3 + 1) * 4 + x], alongW[(kd * 3 + 2) * 4 + x])
+                    alongH[(kd * 4) * 4 + x] = t.0; alongH[(kd * 4 + 1) * 4 + x] = t.1
+                    alongH[(kd * 4 + 2) * 4 + x] = t.2; alongH[(kd * 4 + 3) * 4 + x] = t.3
+                }}
+                for yx in 0..<16 {
+                    let t = apply(alongH[yx], alongH[16 + yx], alongH[32 + yx])
+                    let base = co * cin + ci, plane = cout * cin
+                    u[yx * plane + base] = t.0
+                    u[(16 + yx) * plane + base] = t.1
+                    u[(32 + yx) * plane + base] = t.2
+                    u[(48 + yx) * plane + base] = t.3
+                }
+            }
+        }
+    }
+
+    /// B^T along one axis on whole runs: (x0 − x2, x1 + x2, x2 − x1, x1 − x3), in place.
+    @inline(__always)
+    private static func inputTransform<T: NetScalar>(
+        _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>, _ c: UnsafeMutablePointer<T>,
+        _ d: UnsafeMutablePointer<T>, count: Int
+    ) {
+        var i = 0
+        while i + 8 <= count {
+            let x0 = load8(a + i), x1 = load8(b + i), x2 = load8(c + i), x3 = load8(d + i)
+            store8(x0 - x2, a + i); store8(x1 + x2, b + i); store8(x2 - x1, c + i); store8(x1 - x3, d + i)
+            i += 8
+        }
+        while i < count {
+            let x0 = a[i], x1 = b[i], x2 = c[i], x3 = d[i]
+            a[i] = x0 - x2; b[i] = x1 + x2; c[i] = x2 - x1; d[i] = x1 - x3
+            i += 1
+        }
+    }
+
+    /// V[ξ][column] = (B^T ⊗ B^T ⊗ B^T) of the 4×4×4 input block of each tile in `rows` (zero
+    /// outside the volume), for one input channel; ξ planes `planeStride` apart. The transform is
+    /// separable, so it runs on whole lines of a tile row: each of the 16 input lines (z, y) the
+    /// row's tiles read is split into even and odd samples, E[j] = x[2j − 1] and O[j] = x[2j],
+    /// so that tile t's four inputs along x are E[t], O[t], E[t + 1], O[t + 1]; z and y then
+    /// combine lines, and x writes each point's plane row in one contiguous run.
+    static func transformInput<T: NetScalar>(
+        _ src: UnsafePointer<T>, grid: TileGrid, rows: Range<Int>, lines: UnsafeMutablePointer<T>, lineLength: Int,
+        into v: UnsafeMutablePointer<T>, planeStride: Int
+    ) {
+        let dims = grid.dims
+        let n = grid.w + 1
+        @inline(__always) func even(_ zy: Int) -> UnsafeMutablePointer<T> { lines + zy * 2 * lineLength }
+        @inline(__always) func odd(_ zy: Int) -> UnsafeMutablePointer<T> { lines + (zy * 2 + 1) * lineLength }
+        for row in rows {
+            let z0 = 2 * (row / grid.h) - 1, y0 = 2 * (row % grid.h) - 1
+            for z in 0..<4 { for y in 0..<4 {
+                let e = even(z * 4 + y), o = odd(z * 4 + y)
+                let iz = z0 + z, iy = y0 + y
+                guard iz >= 0 && iz < dims.a && iy >= 0 && iy < dims.b else {
+                    e.update(repeating: 0, count: n); o.update(repeating: 0, count: n)
+                    continue
+                }
+                let line = src + (iz * dims.b + iy) * dims.c
+                e[0] = 0; o[0] = line[0]
+                var j = 1
+                while 2 * j + 15 <= dims.c {   // x = 2j − 1 … 2j + 14 inside the line
+                    let pair = UnsafeRawPointer(line + 2 * j - 1).loadUnaligned(as: SIMD16<T>.self)
+                    store8(pair.evenHalf, e + j); store8(pair.oddHalf, o + j)
+                    j += 8
+                }
+                while j < n {
+                    e[j] = 2 * j - 1 < dims.c ? line[2 * j - 1] : 0
+                    o[j] = 2 * j < dims.c ? line[2 * j] : 0
+                    j += 1
+                }
+            }}
+            for half in 0..<2 {
+                let part = half == 0 ? even : odd
+                for y in 0..<4 { inputTransform(part(y), part(4 + y), part(8 + y), part(12 + y), count: n) }
+                for z in 0..<4 { inputTransform(part(z * 4), part(z * 4 + 1), part(z * 4 + 2), part(z * 4 + 3), count: n) }
+            }
+            let column0 = (row - rows.lowerBound) * grid.w
+            for zy in 0..<16 {
+                let e = even(zy), o = odd(zy)
+                let p0 = v + zy * 4 * planeStride + column0
+                let p1 = p0 + planeStride, p2 = p1 + planeStride, p3 = p2 + planeStride
+                var t = 0
+                while t + 8 <= grid.w {
+                    let x0 = load8(e + t), x1 = load8(o + t), x2 = load8(e + t + 1), x3 = load8(o + t + 1)
+                    store8(x0 - x2, p0 + t); store8(x1 + x2, p1 + t); store8(x2 - x1, p2 + t); store8(x1 - x3, p3 + t)
+                    t += 8
+                }
+                while t < grid.w {
+                    let x0 = e[t], x1 = o[t], x2 = e[t + 1], x3 = o[t + 1]
+                    p0[t] = x0 - x2; p1[t] = x1 + x2; p2[t] = x2 - x1; p3[t] = x1 - x3
+                    t += 1
+                }
+            }
+        }
+    }
+
+    /// A^T along one axis on whole runs: (m0 + m1 + m2, m1 − m2 − m3) into the first two.
+    @inline(__always)
+    private static func outputTransform<T: NetScalar>(
+        _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>, _ c: UnsafePointer<T>,
+        _ d: UnsafePointer<T>, count: Int
+    ) {
+        var i = 0
+        while i + 8 <= count {
+            let m1 = load8(b + i), m2 = load8(c + i)
+            store8(load8(a + i) + m1 + m2, a + i); store8(m1 - m2 - load8(d + i), b + i)
+            i += 8
+        }
+        while i < count {
+            let m1 = b[i], m2 = c[i]
+            a[i] = a[i] + m1 + m2; b[i] = m1 - m2 - d[i]
+            i += 1
+        }
+    }
+
+    /// out (+)= (A^T ⊗ A^T ⊗ A^T) M[·][column] for each tile in `rows` of one output channel: a
+    /// tile's 64 products become its 2×2×2 outputs (those inside the volume). Separable like
+    /// the input: z and y combine whole plane rows, x gives each output line's even and odd
+    /// voxels.
+    static func transformOutput<T: NetScalar>(
+        _ m: UnsafePointer<T>, planeStride: Int, grid: TileGrid, rows: Range<Int>,
+        lines: UnsafeMutablePointer<T>, into out: UnsafeMutablePointer<T>, accumulate: Bool
+    ) {
+        let dims = grid.dims
+        let w = grid.w
+        @inline(__always) func run(_ xi: Int) -> UnsafeMutablePointer<T> { lines + xi * w }
+        for row in rows {
+            let column0 = (row - rows.lowerBound) * w
+            for xi in 0..<points { run(xi).update(from: m + xi * planeStride + column0, count: w) }
+            for yx in 0..<16 { outputTransform(run(yx), run(16 + yx), run(32 + yx), run(48 + yx), count: w) }
+            for z in 0..<2 { for x in 0..<4 {
+                let b = z * 16 + x
+                outputTransform(run(b), run(b + 4), run(b + 8), run(b + 12), count: w)
+            }}
+            let z0 = 2 * (row / grid.h), y0 = 2 * (row % grid.h)
+            for z in 0..<2 where z0 + z < dims.a {
+                for y in 0..<2 where y0 + y < dims.b {
+                    let b = z * 16 + y * 4
+                    let r0 = run(b), r1 = run(b + 1), r2 = run(b + 2), r3 = run(b + 3)
+                    let line = out + ((z0 + z) * dims.b + y0 + y) * dims.c
+                    let pairs = dims.c / 2
+                    var t = 0
+                    while t + 8 <= pairs {
+                        let a = load8(r0 + t) + load8(r1 + t) + load8(r2 + t)
+                        let b = load8(r1 + t) - load8(r2 + t) - load8(r3 + t)
+                        var both = SIMD16<T>(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3],
+                                             a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7])
+                        let target = UnsafeMutableRawPointer(line + 2 * t)
+                        if accumulate { both += target.loadUnaligned(as: SIMD16<T>.self) }
+                        target.storeBytes(of: both, as: SIMD16<T>.self)
+                        t += 8
+                    }
+                    while t < pairs {
+                        let a = r0[t] + r1[t] + r2[t], b = r1[t] - r2[t] - r3[t]
+                        if accumulate { line[2 * t] += a; line[2 * t + 1] += b } else { line[2 * t] = a; line[2 * t + 1] = b }
+                        t += 1
+                    }
+                    if dims.c % 2 == 1 {   // the last tile's second voxel falls outside
+                        let t = pairs, value = r0[t] + r1[t] + r2[t]
+                        if accumulate { line[2 * t] += value } else { line[2 * t] = value }
+                    }
+                }
+            }
+        }
+    }
+}

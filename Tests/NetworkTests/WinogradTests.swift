@@ -1,0 +1,51 @@
+import Foundation
+import XCTest
+@testable import Network
+import Volumes
+
+/// Winograd's F(2,3) convolution against im2col + GEMM: the same numbers, in Float and Double,
+/// on sizes with odd edges and partial tile groups, with split and accumulated outputs.
+final class WinogradTests: XCTestCase {
+    private var rng = SeededGenerator(seed: 7)
+
+    private func random<T: NetScalar>(_ n: Int, _: T.Type) -> Buffer<T> {
+        let b = Buffer<T>(count: n)
+        for i in 0..<n { b.pointer[i] = T(rng.normal()) }
+        return b
+    }
+
+    private func compare<T: NetScalar>(_: T.Type, dims: Dims, cin: Int, cout: Int, accumulate: Bool) -> Double {
+        let scratch = Scratch<T>()
+        let x = random(cin * dims.count, T.self), w = random(cout * cin * 27, T.self)
+        let inputs = (0..<cin).map { UnsafePointer(x.channel($0, spatial: dims.count)) }
+        let start = random(cout * dims.count, T.self)
+        let a = Buffer<T>(start.array), b = Buffer<T>(start.array)
+        let split = cout / 3
+        let blocks: (Buffer<T>) -> [(UnsafeMutablePointer<T>, Int)] = {
+            [($0.pointer, split), ($0.pointer + split * dims.count, cout - split)]
+        }
+        Winograd3.forward(input: inputs, dims: dims, weights: w.pointer, outputs: blocks(a),
+                          accumulate: accumulate, scratch: scratch)
+        Conv3.forwardIm2col(input: inputs, inDims: dims, stride: 1, weights: w.pointer, outputs: blocks(b),
+                            accumulate: accumulate, scratch: scratch)
+        var diff = 0.0, norm = 0.0
+        for i in 0..<a.count {
+            let d = Double(a.pointer[i] - b.pointer[i]), r = Double(b.pointer[i])
+            diff += d * d; norm += r * r
+        }
+        return (diff / norm).squareRoot()
+    }
+
+    func testMatchesIm2colInDouble() {
+        for (dims, accumulate) in [(Dims(5, 7, 3), false), (Dims(6, 4, 19), true), (Dims(1, 1, 1), false), (Dims(8, 8, 8), false)] {
+            let error = compare(Double.self, dims: dims, cin: 9, cout: 10, accumulate: accumulate)
+            XCTAssertLessThan(error, 1e-12, "\(dims) accumulate \(accumulate)")
+        }
+    }
+
+    func testMatchesIm2colInFloat() {
+        let error = compare(Float.self, dims: Dims(12, 10, 34), cin: 16, cout: 8, accumulate: false)
+        XCTAssertLessThan(error, 1e-5)
+    }
+
+}
