@@ -25,10 +25,10 @@ public func reviewPriority(proposal: Volume, prediction: Volume) throws -> Doubl
 ///
 /// The teacher's probabilities are not kept (proposals are stored as 0/1 masks, and the default teacher,
 /// the threshold baseline, has none), so p is the threshold teacher's decision made soft: per tumour,
-/// p = logistic((HU − level) / 50 HU) with `level` its Otsu level inside the boxes. It is high where
+/// p = logistic((HU − level) / 25 HU) with `level` its Otsu level inside the boxes. It is high where
 /// much of the boxed tissue lies near the level (ground glass, partial volume) and low for a solid
 /// tumour in aerated lung. For proposals of the network teacher it is a proxy computed the same way.
-public func teacherUncertainty(image: Volume, boxes: [Box], softness: Float = 50) -> Double {
+public func teacherUncertainty(image: Volume, boxes: [Box], softness: Float = 25) -> Double {
     let s = image.size
     let inside = interpolateBoxes(boxes).compactMap { b -> Box? in
         guard b.slice >= 0, b.slice < s.k, b.xMax >= 0, b.yMax >= 0, b.xMin < s.i, b.yMin < s.j else { return nil }

@@ -59,15 +59,15 @@ public struct ReviewQueueEntry: Sendable, Equatable {
 
     /// True when `a` comes before `b` in priority order: priorities computed with the current student,
     /// then those from another student, then the cases without one; within each, higher disagreement
-    /// first, ties (equal to 1/1000) broken by higher teacher uncertainty,
-    /// then by case ID so the order never depends on chance.
+    /// first, ties (equal to the two decimals shown, so the order explains itself) broken by higher
+    /// teacher uncertainty (also to two decimals), then by case ID so the order never depends on chance.
     public static func comesBefore(_ a: Self, _ b: Self) -> Bool {
         let ta = min(a.standing, .proposalRevised), tb = min(b.standing, .proposalRevised)
         if ta != tb { return ta < tb }
         if let pa = a.ranked, let pb = b.ranked {
-            let da = (pa.disagreement * 1000).rounded(), db = (pb.disagreement * 1000).rounded()
+            let da = (pa.disagreement * 100).rounded(), db = (pb.disagreement * 100).rounded()
             if da != db { return da > db }
-            let ua = (pa.uncertainty * 1000).rounded(), ub = (pb.uncertainty * 1000).rounded()
+            let ua = (pa.uncertainty * 100).rounded(), ub = (pb.uncertainty * 100).rounded()
             if ua != ub { return ua > ub }
         }
         return a.caseID < b.caseID

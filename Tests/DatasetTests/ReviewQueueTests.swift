@@ -44,6 +44,14 @@ final class ReviewQueueTests: DatasetTestCase {
         XCTAssertEqual(try store.reviewQueue(order: .name, studentHash: "s1").map(\.caseID), ["a", "b", "c", "d", "e"])
     }
 
+    func testTiesAreJudgedAtTheTwoDecimalsShown() throws {
+        let (store, _) = try storeWithProposals(["a", "b", "c"])
+        try store.savePriority(priority(store, "a", 0.999, 0.10))   // shown as 1.00
+        try store.savePriority(priority(store, "b", 0.996, 0.40))   // shown as 1.00 too, and less sure
+        try store.savePriority(priority(store, "c", 0.994, 0.90))   // shown as 0.99
+        XCTAssertEqual(try store.reviewQueue(studentHash: "s1").map(\.caseID), ["b", "a", "c"])
+    }
+
     func testPrioritiesFromAnotherStudentComeAfterCurrentOnesAndAreMarked() throws {
         let (store, _) = try storeWithProposals(["a", "b"])
         try store.savePriority(priority(store, "a", 0.90, 0.5, student: "old"))

@@ -120,7 +120,7 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(wide.row(0).contains("? help"), "the hint stays when there is room")
         XCTAssertEqual(s.queue?.openingMessage, "1/2 · disagreement 0.41 (teacher vs student DSC 0.59) · uncertainty 0.12")
         s.queue?.position = 2
-        let narrow = render(s, .grey256, width: 80)
+        let narrow = render(s, .grey256, width: 90)
         XCTAssertTrue(narrow.row(0).contains("│ not prioritised yet"), narrow.row(0))
         XCTAssertFalse(narrow.row(0).contains("? help"), "the reason goes before the hint on a narrow screen")
         s.queue = QueueProgress(position: 1, total: 2, done: 0)

@@ -15,7 +15,9 @@ public enum BarsView {
         }
         screen.put(title, x: 0, y: 0, fg: bar.fg, bg: bar.bg, attributes: bar.attributes.union(.bold))
         let hint = "? help  : command "
-        screen.put(hint, x: max(w - hint.count, title.count + 1), y: 0, fg: bar.fg, bg: bar.bg, attributes: bar.attributes)
+        if title.count + 1 + hint.count <= w {   // whole or not at all; the title (and the queue's reason) comes first
+            screen.put(hint, x: w - hint.count, y: 0, fg: bar.fg, bg: bar.bg, attributes: bar.attributes)
+        }
 
         // Status: slice, cursor, HU, window, state, the mask's size, the teacher.
         screen.clearRow(h - 2, fg: bar.fg, bg: bar.bg, attributes: bar.attributes)
