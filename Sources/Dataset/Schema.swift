@@ -33,6 +33,17 @@ enum Schema {
                 CREATE TABLE splits (caseID TEXT PRIMARY KEY REFERENCES cases(id), subset TEXT NOT NULL);
                 """)
         }
+        // The review queue's order: per proposed case, how much the teacher's proposal and a student's
+        // prediction disagree (1 − DSC) and how unsure the teacher was, with the proposal and the student
+        // weights they were computed for (a row for another proposal or student is stale).
+        m.registerMigration("v2-review-priority") { db in
+            try db.execute(sql: """
+                CREATE TABLE priorities (
+                    caseID TEXT PRIMARY KEY REFERENCES cases(id), proposalPath TEXT NOT NULL,
+                    studentHash TEXT NOT NULL, disagreement REAL NOT NULL, uncertainty REAL NOT NULL,
+                    computedAt TEXT NOT NULL);
+                """)
+        }
         return m
     }
 }

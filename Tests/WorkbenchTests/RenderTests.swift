@@ -109,6 +109,26 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(screen.row(0).contains("case01"))
     }
 
+    func testReviewTitleShowsThePlaceInTheQueueAndWhy() {
+        var s = makeState()
+        let why = [QueueReason(short: "disagreement 0.41 · uncertainty 0.12",
+                               full: "disagreement 0.41 (teacher vs student DSC 0.59) · uncertainty 0.12"),
+                   QueueReason(short: "not prioritised yet", full: "not prioritised yet")]
+        s.queue = QueueProgress(position: 1, total: 2, done: 0, reasons: why)
+        let wide = render(s, .grey256, width: 140)
+        XCTAssertTrue(wide.row(0).contains("review 1/2, 0 done, 2 left │ disagreement 0.41 · uncertainty 0.12"), wide.row(0))
+        XCTAssertTrue(wide.row(0).contains("? help"), "the hint stays when there is room")
+        XCTAssertEqual(s.queue?.openingMessage, "1/2 · disagreement 0.41 (teacher vs student DSC 0.59) · uncertainty 0.12")
+        s.queue?.position = 2
+        let narrow = render(s, .grey256, width: 90)
+        XCTAssertTrue(narrow.row(0).contains("│ not prioritised yet"), narrow.row(0))
+        XCTAssertFalse(narrow.row(0).contains("? help"), "the reason goes before the hint on a narrow screen")
+        s.queue = QueueProgress(position: 1, total: 2, done: 0)
+        XCTAssertNil(s.queue?.openingMessage)
+        XCTAssertTrue(render(s, .grey256, width: 100).row(0).hasSuffix("2 left" + String(repeating: " ", count: 20) + "? help  : command "),
+                      render(s, .grey256, width: 100).row(0))
+    }
+
     func testHelpListsTheKeysOfTheKeymapInForce() {
         var s = makeState()
         _ = s.perform(.help)

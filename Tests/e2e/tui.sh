@@ -204,4 +204,35 @@ grep -q '"state":"accepted"' "$WORK/review/r1/state.json" || fail "r1 not accept
 grep -q '"reason":"too large"' "$WORK/review/r2/state.json" || fail "r2 rejection reason not stored"
 grep -q '"state":"rejected"' "$WORK/review/r2/state.json" || fail "r2 not rejected"
 
+echo "== tutor review on a dataset store: the queue in priority order, and why, on screen"
+DS="$WORK/store"
+"$TUTOR" dataset init "$DS" > /dev/null
+add_case() {  # add_case ID: a weak case from a fresh synthetic CT (boxes from its truth), then a proposal
+  python3 "$HERE/make_case.py" "$WORK/store-src/$1" > /dev/null
+  "$TUTOR" dataset import "$DS" --case "$1" --image "$WORK/store-src/$1/ct.nii.gz" \
+    --label "$WORK/store-src/$1/truth.nii.gz" --boxes-from-label > /dev/null
+}
+add_case s1; add_case s2
+"$TUTOR" pseudo-label "$DS" --method threshold --prioritise > "$WORK/prioritise.txt" 2>&1 \
+  || { cat "$WORK/prioritise.txt"; fail "pseudo-label --prioritise failed"; }
+grep -q "2 prioritised" "$WORK/prioritise.txt" || { cat "$WORK/prioritise.txt"; fail "pseudo-label did not prioritise both cases"; }
+add_case s3
+"$TUTOR" pseudo-label "$DS" --method threshold > /dev/null 2>&1   # s3: proposed, not prioritised
+LIST=$("$TUTOR" review "$DS" --list)
+echo "$LIST"
+read -r _ TOP D _ U _ < <(echo "$LIST" | sed -n 3p)
+[ "$(echo "$LIST" | sed -n 5p | awk '{print $2, $6, $7, $8}')" = "s3 not prioritised yet" ] || fail "s3 is not last and unprioritised in --list"
+T kill-session -t wb 2>/dev/null || true
+T new-session -d -s wb -x 100 -y 30 "env TERM=xterm-256color '$TUTOR' review '$DS' --method threshold; echo EXIT=\$?; sleep 60"
+waitfor "review 1/3, 0 done, 3 left │ disagreement $D · uncertainty $U"
+screen | head -1 | grep -qF "tutor │ $TOP │" || fail "the first case of the TUI queue is not the first of --list ($TOP)"
+screen | grep -qF "opened $TOP · 1/3 · disagreement $D (teacher vs student DSC" || fail "the message line does not give the full reason"
+keys s
+waitfor "review 2/3, 0 done, 3 left │ disagreement"
+keys s
+waitfor "review 3/3, 0 done, 3 left │ not prioritised yet"
+screen | head -1 | grep -qF "tutor │ s3 │" || fail "the unprioritised case is not last"
+keys q
+waitfor "EXIT=0"
+
 echo "tui.sh: all checks passed"

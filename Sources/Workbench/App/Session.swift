@@ -11,6 +11,9 @@ public final class Session {
         public var review = false
         /// Slice to open the first case at (instead of where it was left).
         public var startSlice: Int?
+        /// In review, why each case stands where it does in the queue (one per case, in order), shown
+        /// with the queue position; empty when the order has no reasons (a plain folder).
+        public var queueReasons: [QueueReason] = []
         public init(keymap: Keymap, colorMode: ColorMode? = nil, review: Bool = false, startSlice: Int? = nil) {
             self.keymap = keymap; self.colorMode = colorMode; self.review = review; self.startSlice = startSlice
         }
@@ -50,8 +53,9 @@ public final class Session {
         var state = WorkbenchState(contents: contents, keymap: options.keymap, width: terminal.width, height: terminal.height)
         state.proposerName = proposer.name
         if options.review {
-            state.queue = QueueProgress(position: 1, total: cases.count, done: 0)
+            state.queue = QueueProgress(position: index + 1, total: cases.count, done: 0, reasons: options.queueReasons)
             state.focusOnBoxes()
+            if let opening = state.queue?.openingMessage { state.message = "opened \(source.id) · " + opening }
         }
         let inbox = self.inbox
         let runner = ProposalRunner(proposer: proposer) { inbox.post($0) }
@@ -181,8 +185,11 @@ public final class Session {
                 cases[index].unlock()
                 index = next
                 state.load(contents)
-                if var q = state.queue { q.position = next + 1; state.queue = q; state.focusOnBoxes() }
                 state.message = "opened \(source.id)"
+                if var q = state.queue {
+                    q.position = next + 1; state.queue = q; state.focusOnBoxes()
+                    if let opening = q.openingMessage { state.message = "opened \(source.id) · " + opening }
+                }
                 return true
             } catch {
                 source.unlock()

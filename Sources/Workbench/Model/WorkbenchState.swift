@@ -19,10 +19,29 @@ public enum ProposalStatus: Equatable, Sendable {
     case failed(String)
 }
 
+/// Why a case stands where it does in a review queue (the order was decided before the session).
+public struct QueueReason: Equatable, Sendable {
+    /// For the title bar, e.g. `disagreement 0.41 · uncertainty 0.12` or `not prioritised yet`.
+    public var short: String
+    /// For the message line when the case opens, e.g. `disagreement 0.41 (teacher vs student DSC 0.59) · uncertainty 0.12`.
+    public var full: String
+    public init(short: String, full: String) { self.short = short; self.full = full }
+}
+
 /// Where a review session is in its queue.
 public struct QueueProgress: Equatable, Sendable {
     public var position: Int, total: Int, done: Int
-    public init(position: Int, total: Int, done: Int) { self.position = position; self.total = total; self.done = done }
+    /// One per case in queue order, or none when the order has no reasons (a plain folder).
+    public var reasons: [QueueReason]
+    public init(position: Int, total: Int, done: Int, reasons: [QueueReason] = []) {
+        self.position = position; self.total = total; self.done = done; self.reasons = reasons
+    }
+
+    /// The reason for the case open now, if the queue has reasons.
+    public var reason: QueueReason? { reasons.indices.contains(position - 1) ? reasons[position - 1] : nil }
+
+    /// The message shown when a case of the queue opens: `3/12 · disagreement 0.41 (…) · uncertainty 0.12`.
+    public var openingMessage: String? { reason.map { "\(position)/\(total) · \($0.full)" } }
 }
 
 /// What the model asks the outside world to do after an event. The session carries these out

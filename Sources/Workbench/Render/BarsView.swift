@@ -9,10 +9,15 @@ public enum BarsView {
         // Title: what is open and what the keys do now.
         screen.clearRow(0, fg: bar.fg, bg: bar.bg, attributes: bar.attributes)
         var title = " tutor │ \(state.contents.id) │ tumour \(state.object) │ \(modeName(state))"
-        if let q = state.queue { title += " │ review \(q.position)/\(q.total), \(q.done) done, \(q.total - q.done) left" }
+        if let q = state.queue {
+            title += " │ review \(q.position)/\(q.total), \(q.done) done, \(q.total - q.done) left"
+            if let reason = q.reason { title += " │ \(reason.short)" }
+        }
         screen.put(title, x: 0, y: 0, fg: bar.fg, bg: bar.bg, attributes: bar.attributes.union(.bold))
         let hint = "? help  : command "
-        screen.put(hint, x: max(w - hint.count, title.count + 1), y: 0, fg: bar.fg, bg: bar.bg, attributes: bar.attributes)
+        if title.count + 1 + hint.count <= w {   // whole or not at all; the title (and the queue's reason) comes first
+            screen.put(hint, x: w - hint.count, y: 0, fg: bar.fg, bg: bar.bg, attributes: bar.attributes)
+        }
 
         // Status: slice, cursor, HU, window, state, the mask's size, the teacher.
         screen.clearRow(h - 2, fg: bar.fg, bg: bar.bg, attributes: bar.attributes)

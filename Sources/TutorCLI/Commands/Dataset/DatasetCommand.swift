@@ -12,7 +12,7 @@ struct DatasetCommand: ParsableCommand {
         mask awaiting review), accepted (pseudo-strong) or rejected. Every change is logged with who made it.
         """,
         subcommands: [DatasetInit.self, DatasetImport.self, DatasetStatusCommand.self, DatasetExport.self,
-                      DatasetSplit.self, DatasetLog.self, DatasetCheck.self]
+                      DatasetSplit.self, DatasetLog.self, DatasetCheck.self, DatasetPrioritise.self]
     )
 }
 

@@ -14,7 +14,9 @@ struct PseudoLabelCommand: ParsableCommand {
         teacher's weights hash and the box revision it was made from. A case that already has a \
         proposal from these weights and its current boxes is skipped, so an interrupted run resumes \
         where it stopped. Two cases run at a time. With --accept each proposal is accepted at once \
-        (and pending proposals from the current boxes too); the audit log records that no one reviewed it.
+        (and pending proposals from the current boxes too); the audit log records that no one reviewed it. \
+        With --prioritise (or --student W) the student then orders the review queue, as \
+        `tutor dataset prioritise` does.
         """)
 
     @Argument(help: "The dataset folder (made with `tutor dataset init`).") var dataset: String
@@ -23,6 +25,10 @@ struct PseudoLabelCommand: ParsableCommand {
     @Option(help: "net (the teacher network) or threshold (the classical baseline); default: net if weights exist.")
     var method: String?
     @Option(help: "The user recorded in the audit log (default: $USER).") var user: String = DatasetStore.defaultUser
+    @Flag(help: "Then compute review priorities (teacher vs student disagreement) for the pending proposals.")
+    var prioritise = false
+    @Option(help: "The student for --prioritise (.safetensors; implies it); default: the bundled student.")
+    var student: String?
 
     func run() throws {
         let chosen: TeacherMethod?
@@ -30,6 +36,11 @@ struct PseudoLabelCommand: ParsableCommand {
             guard let m = TeacherMethod(rawValue: method) else { throw TutorError("--method must be net or threshold, not '\(method)'.") }
             chosen = m
         } else { chosen = nil }
+        let prioritising = prioritise || student != nil
+        if prioritising && accept {
+            throw TutorError("--prioritise orders the review queue, and --accept leaves nothing to review; use one of them.")
+        }
+        if prioritising { _ = try StudentPredictor(student) }   // a bad --student fails now, not after the teacher
         let store = try DatasetStore.open(dataset)
         let url = weights.map { URL(fileURLWithPath: $0) }
         var warned = false
@@ -43,8 +54,12 @@ struct PseudoLabelCommand: ParsableCommand {
             accept: accept, user: user, progress: { done, total, id in bar.show(done, total, id) })
         print(summary.line)
         for (id, reason) in summary.failed.sorted(by: { $0.key < $1.key }) { print("failed \(id): \(reason)") }
+        let ordered = prioritising ? try DatasetPrioritise.prioritise(store, student: student, force: false) : nil
         if !summary.failed.isEmpty {
             throw TutorError("the teacher failed on \(summary.failed.count) case(s) of \(dataset); the others were stored.")
+        }
+        if let ordered, !ordered.failed.isEmpty {
+            throw TutorError("the student failed on \(ordered.failed.count) case(s) of \(dataset); their proposals wait unprioritised.")
         }
     }
 }
