@@ -27,7 +27,7 @@ public final class UNet3D {
         var rng = SeededGenerator(seed: seed)
         for (name, shape) in config.parameterShapes {
             let p = graph.param(name), count = shape.reduce(1, *)
-            if name.hasSuffix("conv.weight") || name == "head.weight" {
+            if name.hasSuffix("conv.weight") || name.hasSuffix("head.weight") {
                 // ConvTranspose3d k2 s2: each output voxel sums over the input channels only.
                 let fanIn = name.contains(".up.") ? shape[0] : shape[1...].reduce(1, *)
                 let sigma = (2 / Double(fanIn)).squareRoot()
@@ -52,16 +52,17 @@ public final class UNet3D {
         graph = UNetGraph(config: config)
         let shapes = config.parameterShapes
         for (key, shape) in shapes {
-            guard let t = file.tensors[key] else { throw TutorError("\(name) has no tensor '\(key)', which a \(config.channels.count)-level UNet3D with channels \(config.metadata["channels"]!) needs.") }
+            guard let t = file.tensors[key] else { throw TutorError("\(name) has no tensor '\(key)', which \(config.summary) needs.") }
             guard t.shape == shape else { throw TutorError("\(name): tensor '\(key)' has shape \(t.shape), expected \(shape).") }
             graph.param(key).update(from: t.values, count: t.values.count)
         }
         let known = Set(shapes.map(\.name))
         if let extra = file.tensors.keys.sorted().first(where: { !known.contains($0) && !$0.hasPrefix(Self.optimiserPrefix) }) {
-            throw TutorError("\(name) has a tensor '\(extra)' that a UNet3D with channels \(config.metadata["channels"]!) does not have.")
+            let hint = config.decoders == 1 && extra.hasPrefix(UNetConfig.decoderPrefix(1))
+                ? " (a second decoder's tensor, but the metadata lacks '\(UNetConfig.decodersKey)' = 2)" : ""
+            throw TutorError("\(name) has a tensor '\(extra)' that \(config.summary) does not have\(hint).")
         }
-        let contractKeys = Set(config.metadata.keys)
-        info = file.metadata.filter { !contractKeys.contains($0.key) && !$0.key.hasPrefix(Self.optimiserPrefix) }
+        info = file.metadata.filter { !UNetConfig.shapeKeys.contains($0.key) && !$0.key.hasPrefix(Self.optimiserPrefix) }
     }
 
     /// The number of trainable values.
@@ -82,16 +83,23 @@ public final class UNet3D {
 
     /// One forward pass: input [1, in_channels, A, B, C'] → output [1, out_channels, A, B, C']
     /// (sigmoid probabilities). With `training` the activations are kept for `backward`.
-    public func forward(_ input: Tensor, training: Bool = false, name: String = "input") throws -> Tensor {
+    /// `firstDecoderOnly` runs the first decoder alone (its head's channels; all of them for a
+    /// one-decoder network): the dual-output student's mask without the cost of its box decoder.
+    public func forward(_ input: Tensor, training: Bool = false, name: String = "input",
+                        firstDecoderOnly: Bool = false) throws -> Tensor {
         let dims = try config.inputDims(input.shape, name: name)
         let x = Buffer<Float>(input.values)
-        let p = graph.forward(x, dims: dims, training: training)
-        return Tensor(shape: [1, config.outChannels, dims.a, dims.b, dims.c], values: p.array)
+        let decoders = firstDecoderOnly ? 1 : config.decoders
+        let p = graph.forward(x, dims: dims, training: training, decoders: decoders)
+        return Tensor(shape: [1, decoders * config.headChannels, dims.a, dims.b, dims.c], values: p.array)
     }
 
     /// Adds ∂loss/∂parameters to the gradients, given dOutput = ∂loss/∂output for the last
-    /// `forward(_, training: true)`. Gradients accumulate until `zeroGrad`.
+    /// `forward(_, training: true)` (of its shape). Gradients accumulate until `zeroGrad`.
     public func backward(_ dOutput: Tensor) throws {
+        if let expected = graph.pendingOutputCount, dOutput.values.count != expected {
+            throw TutorError("backward got \(dOutput.values.count) output gradients for an output of \(expected) values.")
+        }
         guard graph.backward(Buffer(dOutput.values)) else {
             throw TutorError("backward needs a forward pass with training: true just before it.")
         }

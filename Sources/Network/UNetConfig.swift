@@ -3,15 +3,22 @@ import Volumes
 
 /// The shape of a UNet3D as `shared/MODEL.md` fixes it: input channels, output channels and
 /// one channel count per level, top level first (the teacher has 4 levels, a student 5).
+///
+/// `decoders` = 2 is our extension for the dual-output student (Docs/network.md): a second decoder
+/// on the same encoder, with its own 1-channel head; the output is [first head, second head].
 public struct UNetConfig: Equatable, Sendable {
     public var inChannels: Int
     public var outChannels: Int
     public var channels: [Int]
+    /// 1 (MODEL.md's graph) or 2 (then `outChannels` is 2: one channel per decoder).
+    public var decoders: Int
 
-    public init(inChannels: Int, outChannels: Int, channels: [Int]) {
+    public init(inChannels: Int, outChannels: Int, channels: [Int], decoders: Int = 1) {
+        precondition(decoders == 1 || (decoders == 2 && outChannels == 2), "a two-decoder UNet3D has out_channels 2")
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.channels = channels
+        self.decoders = decoders
     }
 
     public var levels: Int { channels.count }
@@ -35,13 +42,20 @@ public struct UNetConfig: Equatable, Sendable {
         guard !list.isEmpty, list.allSatisfy({ ($0 ?? 0) > 0 }) else {
             throw TutorError("\(file): metadata 'channels' is \(m["channels"].map { "'\($0)'" } ?? "missing"), expected a comma list of positive integers such as 8,16,32,64.")
         }
-        self.init(inChannels: inC, outChannels: outC, channels: list.map { $0! })
+        let decoders = try Self.decoders(metadata: m, outChannels: outC, file: file)
+        self.init(inChannels: inC, outChannels: outC, channels: list.map { $0! }, decoders: decoders)
     }
 
-    /// The contract's metadata keys for this shape.
+    /// The metadata keys that describe the shape (the rest of a file's metadata is `UNet3D.info`).
+    static let shapeKeys: Set<String> = ["format", "version", "in_channels", "out_channels", "channels", decodersKey]
+
+    /// The contract's metadata keys for this shape; `decoders` only when it is 2, so a one-decoder
+    /// file is exactly MODEL.md's.
     public var metadata: [String: String] {
-        ["format": "unet3d", "version": "1", "in_channels": String(inChannels),
-         "out_channels": String(outChannels), "channels": channels.map(String.init).joined(separator: ",")]
+        var m = ["format": "unet3d", "version": "1", "in_channels": String(inChannels),
+                 "out_channels": String(outChannels), "channels": channels.map(String.init).joined(separator: ",")]
+        if decoders > 1 { m[Self.decodersKey] = String(decoders) }
+        return m
     }
 
     /// Every parameter tensor, name and PyTorch shape, in the contract's order.
@@ -60,15 +74,18 @@ public struct UNetConfig: Equatable, Sendable {
             block("enc\(i).1", c, c)
             prev = c
         }
-        for i in (0..<(levels - 1)).reversed() {
-            let c = channels[i], below = channels[i + 1]
-            out.append(("dec\(i).up.conv.weight", [below, c, 2, 2, 2]))
-            affine("dec\(i).up", c)
-            block("dec\(i).0", 2 * c, c)
-            block("dec\(i).1", c, c)
+        for d in 0..<decoders {
+            let name = Self.decoderPrefix(d)
+            for i in (0..<(levels - 1)).reversed() {
+                let c = channels[i], below = channels[i + 1]
+                out.append(("\(name)dec\(i).up.conv.weight", [below, c, 2, 2, 2]))
+                affine("\(name)dec\(i).up", c)
+                block("\(name)dec\(i).0", 2 * c, c)
+                block("\(name)dec\(i).1", c, c)
+            }
+            out.append(("\(name)head.weight", [headChannels, channels[0], 1, 1, 1]))
+            out.append(("\(name)head.bias", [headChannels]))
         }
-        out.append(("head.weight", [outChannels, channels[0], 1, 1, 1]))
-        out.append(("head.bias", [outChannels]))
         return out
     }
 
@@ -103,7 +120,7 @@ public struct UNetConfig: Equatable, Sendable {
         for i in 0..<(levels - 1) {
             let c = Double(channels[i]), below = Double(channels[i + 1])
             let n = Double(self.dims(at: i, input: dims).count)
-            total += 2 * n * below * c + 2 * n * 27 * 2 * c * c + 2 * n * 27 * c * c
+            total += Double(decoders) * (2 * n * below * c + 2 * n * 27 * 2 * c * c + 2 * n * 27 * c * c)
         }
         return total + 2 * Double(dims.count) * Double(channels[0] * outChannels)
     }

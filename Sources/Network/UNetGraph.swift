@@ -7,20 +7,23 @@ final class UNetGraph<T: NetScalar> {
     let config: UNetConfig
     let params: Buffer<T>
     let grads: Buffer<T>
-    /// Where each named tensor starts in `params` / `grads`.
+    /// Where each named tensor starts in `params` / `grads`, and its shape.
     let offsets: [String: Int]
+    let shapes: [String: [Int]]
     let scratch = Scratch<T>()
     let pool = BufferPool<T>()
     private var cache: Cache?
 
     init(config: UNetConfig) {
         self.config = config
-        var offsets: [String: Int] = [:], total = 0
+        var offsets: [String: Int] = [:], shapes: [String: [Int]] = [:], total = 0
         for (name, shape) in config.parameterShapes {
             offsets[name] = total
+            shapes[name] = shape
             total += shape.reduce(1, *)
         }
         self.offsets = offsets
+        self.shapes = shapes
         params = Buffer(count: total, zeroed: true)
         grads = Buffer(count: total, zeroed: true)
     }
@@ -41,15 +44,21 @@ final class UNetGraph<T: NetScalar> {
 
     private final class Cache {
         var blocks: [String: BlockState] = [:]
-        var headInput: Buffer<T>?
+        /// The top decoder level's output of each decoder that ran, in order.
+        var headInputs: [Buffer<T>] = []
         var output: Buffer<T>?
         var dims = Dims(0, 0, 0)
     }
 
-    /// p [outChannels, dims] for input x [inChannels, dims]; `training` keeps the state that
-    /// `backward` needs (and costs the memory of every activation).
-    func forward(_ x: Buffer<T>, dims: Dims, training: Bool) -> Buffer<T> {
+    /// The output size the next `backward` expects (nil when there is no training pass to go back through).
+    var pendingOutputCount: Int? { cache?.output?.count }
+
+    /// p [channels, dims] for input x [inChannels, dims], where the channels are the heads of the
+    /// first `decoders` decoders (default: all); `training` keeps the state that `backward` needs
+    /// (and costs the memory of every activation).
+    func forward(_ x: Buffer<T>, dims: Dims, training: Bool, decoders: Int? = nil) -> Buffer<T> {
         let c = config.channels, levels = config.levels
+        let running = min(max(decoders ?? config.decoders, 1), config.decoders), hc = config.headChannels
         cache = nil
         let state: Cache? = training ? Cache() : nil
         state?.dims = dims
@@ -63,25 +72,40 @@ final class UNetGraph<T: NetScalar> {
             current = [(y1, c[i])]
             d = d0
         }
-        skips[levels - 1] = nil
-        for i in (0..<(levels - 1)).reversed() {
-            let up = upBlock("dec\(i).up", input: current[0].buffer, cin: c[i + 1], inDims: d, cout: c[i], state: state)
-            d = d.doubled
-            let joined: Segments = [(skips[i]!, c[i]), (up, c[i])]
-            skips[i] = nil
-            current = []
-            let (y0, _) = block("dec\(i).0", input: joined, inDims: d, stride: 1, state: state)
-            let (y1, _) = block("dec\(i).1", input: [(y0, c[i])], inDims: d, stride: 1, state: state)
-            current = [(y1, c[i])]
+        // The deepest level feeds each decoder's first up-convolution; it is no skip.
+        let bottom = skips.removeLast()!
+        current = []
+        let p = Buffer<T>(count: running * hc * dims.count, pool: pool)
+        for k in 0..<running {
+            let prefix = UNetConfig.decoderPrefix(k)
+            // Inference frees each skip as soon as the last decoder that reads it is done with it.
+            let top = decode(prefix, bottom: bottom, bottomDims: d, skips: &skips, releaseSkips: k == running - 1, state: state)
+            Head.forward(x: top.pointer, cin: c[0], spatial: dims.count, weights: param("\(prefix)head.weight"),
+                         bias: param("\(prefix)head.bias"), cout: hc, p: p.pointer + k * hc * dims.count)
+            state?.headInputs.append(top)
         }
-        let p = Buffer<T>(count: config.outChannels * dims.count, pool: pool)
-        Head.forward(x: current[0].buffer.pointer, cin: c[0], spatial: dims.count,
-                     weights: param("head.weight"), bias: param("head.bias"), cout: config.outChannels, p: p.pointer)
-        state?.headInput = current[0].buffer
         state?.output = p
         cache = state
         if !training { scratch.release(); pool.drain() }
         return p
+    }
+
+    /// One decoder (tensor names `prefix` + MODEL.md's) from the deepest encoder output up to the
+    /// top level; returns what its head reads.
+    private func decode(_ prefix: String, bottom: Buffer<T>, bottomDims: Dims, skips: inout [Buffer<T>?],
+                        releaseSkips: Bool, state: Cache?) -> Buffer<T> {
+        let c = config.channels
+        var current: Buffer<T>? = bottom, d = bottomDims
+        for i in (0..<(config.levels - 1)).reversed() {
+            let up = upBlock("\(prefix)dec\(i).up", input: current!, cin: c[i + 1], inDims: d, cout: c[i], state: state)
+            current = nil
+            d = d.doubled
+            let joined: Segments = [(skips[i]!, c[i]), (up, c[i])]
+            if releaseSkips { skips[i] = nil }
+            let (y0, _) = block("\(prefix)dec\(i).0", input: joined, inDims: d, stride: 1, state: state)
+            (current, _) = block("\(prefix)dec\(i).1", input: [(y0, c[i])], inDims: d, stride: 1, state: state)
+        }
+        return current!
     }
 
     private func channelPointers(_ s: Segments, spatial: Int) -> [UnsafeMutablePointer<T>] {
@@ -90,7 +114,7 @@ final class UNetGraph<T: NetScalar> {
 
     /// Conv3d → InstanceNorm3d → PReLU.
     private func block(_ prefix: String, input: Segments, inDims: Dims, stride: Int, state: Cache?) -> (Buffer<T>, Dims) {
-        let cout = config.parameterShapes.first { $0.name == "\(prefix).conv.weight" }!.shape[0]
+        let cout = shapes["\(prefix).conv.weight"]![0]
         let od = Conv3.outDims(inDims, stride: stride)
         let conv = Buffer<T>(count: cout * od.count, pool: pool)
         Conv3.forward(input: channelPointers(input, spatial: inDims.count).map { UnsafePointer($0) }, inDims: inDims,
@@ -128,29 +152,29 @@ final class UNetGraph<T: NetScalar> {
 
     /// grads += ∂loss/∂parameters, given dp = ∂loss/∂p for the last training forward pass
     /// (dp is consumed). Returns false when there was no training forward pass to go back through.
+    /// With two decoders the encoder's gradient is the sum of what each decoder sends back.
     @discardableResult
     func backward(_ dp: Buffer<T>) -> Bool {
-        guard let state = cache, let headInput = state.headInput, let p = state.output else { return false }
+        guard let state = cache, let p = state.output, !state.headInputs.isEmpty else { return false }
         cache = nil
-        let c = config.channels, levels = config.levels
+        let c = config.channels, levels = config.levels, hc = config.headChannels
         let n0 = state.dims.count
-        var dBelow = Buffer<T>(count: c[0] * n0, pool: pool)
-        Head.backward(x: headInput.pointer, cin: c[0], spatial: n0, weights: param("head.weight"), cout: config.outChannels,
-                      p: p.pointer, dp: dp.pointer, dWeights: grad("head.weight"), dBias: grad("head.bias"), dx: dBelow.pointer)
         var dSkips: [Buffer<T>?] = Array(repeating: nil, count: levels)
-        for i in 0..<(levels - 1) {
-            let n = config.dims(at: i, input: state.dims).count
-            let d0 = Buffer<T>(count: c[i] * n, pool: pool)
-            blockBackward("dec\(i).1", state, dy: dBelow, dInput: [(d0, c[i])], accumulate: false)
-            let dSkip = Buffer<T>(count: c[i] * n, pool: pool), dUp = Buffer<T>(count: c[i] * n, pool: pool)
-            blockBackward("dec\(i).0", state, dy: d0, dInput: [(dSkip, c[i]), (dUp, c[i])], accumulate: false)
-            dSkips[i] = dSkip
-            let nBelow = config.dims(at: i + 1, input: state.dims).count
-            let dIn = Buffer<T>(count: c[i + 1] * nBelow, pool: pool)
-            upBackward("dec\(i).up", state, dy: dUp, dInput: dIn)
-            dBelow = dIn
+        var dBottom: Buffer<T>?
+        for (k, headInput) in state.headInputs.enumerated() {
+            let prefix = UNetConfig.decoderPrefix(k), channel = k * hc * n0
+            let dTop = Buffer<T>(count: c[0] * n0, pool: pool)
+            Head.backward(x: headInput.pointer, cin: c[0], spatial: n0, weights: param("\(prefix)head.weight"), cout: hc,
+                          p: p.pointer + channel, dp: dp.pointer + channel, dWeights: grad("\(prefix)head.weight"),
+                          dBias: grad("\(prefix)head.bias"), dx: dTop.pointer)
+            let dDeepest = decoderBackward(prefix, state, dTop: dTop, dSkips: &dSkips)
+            if let sum = dBottom {
+                for j in 0..<sum.count { sum.pointer[j] += dDeepest.pointer[j] }
+            } else {
+                dBottom = dDeepest
+            }
         }
-        var dCurrent = dBelow
+        var dCurrent = dBottom!
         for i in (0..<levels).reversed() {
             let n = config.dims(at: i, input: state.dims).count
             let d0 = Buffer<T>(count: c[i] * n, pool: pool)
@@ -167,6 +191,31 @@ final class UNetGraph<T: NetScalar> {
         // faults); an inference pass drains it.
         scratch.release()
         return true
+    }
+
+    /// One decoder's backward, from the gradient at its top level: the skips' gradients go to
+    /// `dSkips` (created by the first decoder, added to by the second); returns the gradient of
+    /// the deepest encoder output.
+    private func decoderBackward(_ prefix: String, _ state: Cache, dTop: Buffer<T>, dSkips: inout [Buffer<T>?]) -> Buffer<T> {
+        let c = config.channels
+        var dBelow = dTop
+        for i in 0..<(config.levels - 1) {
+            let n = config.dims(at: i, input: state.dims).count
+            let d0 = Buffer<T>(count: c[i] * n, pool: pool)
+            blockBackward("\(prefix)dec\(i).1", state, dy: dBelow, dInput: [(d0, c[i])], accumulate: false)
+            // The input gradient of the concat [skip, up] is written in one call, either fresh or
+            // added onto the other decoder's skip gradient (then dUp starts from zero).
+            let first = dSkips[i] == nil
+            let dSkip = dSkips[i] ?? Buffer<T>(count: c[i] * n, pool: pool)
+            let dUp = Buffer<T>(count: c[i] * n, zeroed: !first, pool: pool)
+            blockBackward("\(prefix)dec\(i).0", state, dy: d0, dInput: [(dSkip, c[i]), (dUp, c[i])], accumulate: !first)
+            dSkips[i] = dSkip
+            let nBelow = config.dims(at: i + 1, input: state.dims).count
+            let dIn = Buffer<T>(count: c[i + 1] * nBelow, pool: pool)
+            upBackward("\(prefix)dec\(i).up", state, dy: dUp, dInput: dIn)
+            dBelow = dIn
+        }
+        return dBelow
     }
 
     private func normActBackward(_ prefix: String, _ s: BlockState, dy: Buffer<T>) {

@@ -4,7 +4,8 @@ import Teacher
 import Volumes
 
 /// A trained student: a 5-level UNet3D that maps one lung crop (the z-scored CT, 1 channel) to tumour
-/// probabilities (channel 0; the dual-output student's channel 1, the box mask, is only a training aid).
+/// probabilities (channel 0; the dual-output student's channel 1, the box mask, is only a training aid,
+/// so its box decoder is not run here).
 public final class StudentNetwork {
     public let net: UNet3D
     public let variant: StudentVariant
@@ -43,14 +44,14 @@ public final class StudentNetwork {
         }
         let tile = max(unit, maxTile / unit * unit)
         if s.i <= tile && s.j <= tile && s.k <= tile {
-            return ChannelPacking.unpack(try net.forward(ChannelPacking.pack([crop.voxels], size: s)), channel: 0)
+            return ChannelPacking.unpack(try tumour(ChannelPacking.pack([crop.voxels], size: s)), channel: 0)
         }
         var sum = [Float](repeating: 0, count: s.count), hits = [Float](repeating: 0, count: s.count)
         let t = GridSize(min(tile, s.i), min(tile, s.j), min(tile, s.k))
         for z in starts(s.k, t.k) { for y in starts(s.j, t.j) { for x in starts(s.i, t.i) {
             let o = SIMD3(x, y, z)
             let window = block(crop.voxels, s, o, t)
-            let p = ChannelPacking.unpack(try net.forward(ChannelPacking.pack([window], size: t)), channel: 0)
+            let p = ChannelPacking.unpack(try tumour(ChannelPacking.pack([window], size: t)), channel: 0)
             for c in 0..<t.k { for b in 0..<t.j { for a in 0..<t.i {
                 let v = (o.x + a) + s.i * ((o.y + b) + s.j * (o.z + c))
                 sum[v] += p[a + t.i * (b + t.j * c)]; hits[v] += 1
@@ -59,6 +60,10 @@ public final class StudentNetwork {
         for v in sum.indices { sum[v] /= max(hits[v], 1) }
         return sum
     }
+
+    /// The first decoder's output, whose channel 0 is the tumour (a single-decoder DO file, from before
+    /// the second decoder, gives both channels from its one decoder).
+    func tumour(_ x: Tensor) throws -> Tensor { try net.forward(x, firstDecoderOnly: true) }
 
     /// Window starts covering 0..<n with windows of `t`, evenly spread (overlapping where needed).
     func starts(_ n: Int, _ t: Int) -> [Int] {

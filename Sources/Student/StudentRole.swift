@@ -4,7 +4,8 @@ public enum StudentVariant: String, CaseIterable, Sendable {
     case baseline
     /// Single output: trained on strong + pseudo-strong labels.
     case so
-    /// Dual output: also predicts the per-slice box mask of each tumour as a second output channel.
+    /// Dual output: a second decoder on the same encoder predicts the per-slice box mask of each
+    /// tumour, as the second output channel.
     case `do`
 
     /// The `role` metadata value.
@@ -22,6 +23,8 @@ public enum StudentVariant: String, CaseIterable, Sendable {
     }
 
     public var outChannels: Int { self == .do ? 2 : 1 }
+    /// The dual-output student has a second decoder for the box mask (Docs/student.md).
+    public var decoders: Int { self == .do ? 2 : 1 }
     /// Whether training uses accepted pseudo-strong labels as well as strong ones.
     public var usesPseudoLabels: Bool { self != .baseline }
 }

@@ -143,7 +143,16 @@ final class GradientTests: XCTestCase {
 
     /// The whole UNet (3 levels: both conv strides, concat, transpose conv, head) under Dice loss.
     func testWholeNetwork() {
-        let config = UNetConfig(inChannels: 2, outChannels: 1, channels: [2, 3, 4])
+        checkWholeNetwork(UNetConfig(inChannels: 2, outChannels: 1, channels: [2, 3, 4]))
+    }
+
+    /// Two decoders on one encoder: each decoder's tensors, and the encoder's gradient, which is
+    /// the sum of what both decoders send back through the skips and the deepest level.
+    func testWholeNetworkWithTwoDecoders() {
+        checkWholeNetwork(UNetConfig(inChannels: 2, outChannels: 2, channels: [2, 3, 4], decoders: 2))
+    }
+
+    private func checkWholeNetwork(_ config: UNetConfig, file: StaticString = #filePath, line: UInt = #line) {
         let graph = UNetGraph<Double>(config: config)
         for (name, shape) in config.parameterShapes {
             let p = graph.param(name), count = shape.reduce(1, *)
@@ -153,26 +162,41 @@ final class GradientTests: XCTestCase {
                 else { p[i] = rng.normal() * (name.hasSuffix("weight") ? 0.5 : 0.1) }
             }
         }
-        let dims = Dims(4, 4, 8)
+        let dims = Dims(4, 4, 8), n = config.outChannels * dims.count
         let x = randomBuffer(2 * dims.count)
-        let target = Buffer<Double>((0..<dims.count).map { ($0 % 8) < 3 ? 1 : 0 })
-        let scratchGrad = Buffer<Double>(count: dims.count)
+        // One target pattern per output channel (the second a different stripe, as a box would be).
+        let target = Buffer<Double>((0..<n).map { ($0 % 8) < 3 + $0 / dims.count ? 1 : 0 })
+        let scratchGrad = Buffer<Double>(count: n)
         func loss() -> Double {
             let p = graph.forward(x, dims: dims, training: false)
-            return DiceLoss.evaluate(p: p.pointer, g: target.pointer, count: dims.count, gradient: scratchGrad.pointer)
+            return DiceLoss.evaluate(p: p.pointer, g: target.pointer, count: n, gradient: scratchGrad.pointer)
         }
         let p = graph.forward(x, dims: dims, training: true)
-        let dp = Buffer<Double>(count: dims.count)
-        _ = DiceLoss.evaluate(p: p.pointer, g: target.pointer, count: dims.count, gradient: dp.pointer)
+        XCTAssertEqual(p.count, n, file: file, line: line)
+        let dp = Buffer<Double>(count: n)
+        _ = DiceLoss.evaluate(p: p.pointer, g: target.pointer, count: n, gradient: dp.pointer)
         graph.grads.zero()
-        XCTAssertTrue(graph.backward(dp))
-        XCTAssertFalse(graph.backward(dp), "a second backward without a forward is refused")
+        XCTAssertTrue(graph.backward(dp), file: file, line: line)
+        XCTAssertFalse(graph.backward(dp), "a second backward without a forward is refused", file: file, line: line)
         let analytic = graph.grads.array
-        checkGradient("UNet parameters", x: graph.params.pointer, count: graph.params.count, analytic: analytic, samples: 300, loss: loss)
+        checkGradient("UNet parameters", x: graph.params.pointer, count: graph.params.count, analytic: analytic, samples: 300,
+                      loss: loss, file: file, line: line)
         // The conv biases before an InstanceNorm cancel: their gradient is zero, and so is ours.
         for (name, shape) in config.parameterShapes where name.hasSuffix("conv.bias") {
             let o = graph.offsets[name]!
-            for i in 0..<shape[0] { XCTAssertEqual(analytic[o + i], 0) }
+            for i in 0..<shape[0] { XCTAssertEqual(analytic[o + i], 0, file: file, line: line) }
         }
+        // Every decoder's tensors get a gradient (none is left out of backward).
+        for d in 0..<config.decoders {
+            let head = graph.offsets[UNetConfig.decoderPrefix(d) + "head.weight"]!
+            XCTAssertNotEqual(analytic[head], 0, "decoder \(d + 1)'s head", file: file, line: line)
+            let up = graph.offsets[UNetConfig.decoderPrefix(d) + "dec0.up.norm.weight"]!
+            XCTAssertNotEqual(analytic[up], 0, "decoder \(d + 1)'s up-convolution", file: file, line: line)
+        }
+        // The first encoder conv's weights see the sum of every decoder's gradient: check all
+        // of its entries, not a sample.
+        let first = graph.offsets["enc0.0.conv.weight"]!, count = config.parameterShapes[0].shape.reduce(1, *)
+        checkGradient("first encoder conv", x: graph.params.pointer + first, count: count,
+                      analytic: Array(analytic[first..<(first + count)]), samples: count, loss: loss, file: file, line: line)
     }
 }

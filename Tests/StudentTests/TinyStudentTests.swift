@@ -1,5 +1,6 @@
 import XCTest
 import Network
+import Teacher
 import Volumes
 @testable import Student
 
@@ -52,8 +53,33 @@ final class TinyStudentTests: XCTestCase {
         let student = try StudentNetwork(contentsOf: training.bestURL)
         XCTAssertEqual(student.variant, .do)
         XCTAssertEqual(student.net.config.outChannels, 2)
+        XCTAssertEqual(student.net.config.decoders, 2, "the box mask has its own decoder")
+        XCTAssertNotNil(try SafetensorsFile(contentsOf: training.bestURL).tensors["dec2_head.weight"])
         XCTAssertEqual(student.net.info["output_names"], "tumour,box")
+        // Segmenting runs the tumour decoder alone: channel 0 of the full two-channel output.
+        let crop = Volume(size: GridSize(16, 16, 32), spacing: SIMD3(1, 1, 1.5), voxels: train[0].ct.prefix(16 * 16 * 32).map { $0 })
+        let both = try student.net.forward(ChannelPacking.pack([crop.voxels], size: crop.size))
+        XCTAssertEqual(try student.probabilities(crop), ChannelPacking.unpack(both, channel: 0))
         // The box target is 1 on a superset of the tumour.
         for s in train { for v in s.label.indices where s.label[v] > 0 { XCTAssertEqual(s.boxes[v], 1) } }
+    }
+
+    /// The shipped SO student and a DO file from before the second decoder (one decoder with a
+    /// two-channel head) both still load; the old DO file segments with its channel 0.
+    func testBundledSOAndSingleDecoderDOFilesStillLoad() throws {
+        let bundled = try XCTUnwrap(BundledStudent.weights, "Sources/Student/Weights/student-so.safetensors is missing")
+        let so = try StudentNetwork(contentsOf: bundled)
+        XCTAssertEqual(so.variant, .so)
+        XCTAssertEqual(so.net.config.decoders, 1)
+
+        let old = UNet3D(config: UNetConfig(inChannels: 1, outChannels: 2, channels: [2, 2, 2, 2, 2]), seed: 4)
+        old.info["role"] = StudentVariant.do.role
+        let url = try temporaryFolder(self).appendingPathComponent("old-do.safetensors")
+        try old.save(to: url)
+        let student = try StudentNetwork(contentsOf: url)
+        XCTAssertEqual(student.variant, .do)
+        let crop = Volume(size: GridSize(16, 16, 16), spacing: SIMD3(1, 1, 1.5), voxels: (0..<4096).map { Float($0 % 17) / 8 - 1 })
+        let both = try old.forward(ChannelPacking.pack([crop.voxels], size: crop.size))
+        XCTAssertEqual(try student.probabilities(crop), ChannelPacking.unpack(both, channel: 0))
     }
 }

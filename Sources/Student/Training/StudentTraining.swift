@@ -76,11 +76,15 @@ public final class StudentTraining {
             guard trainer.net.info["role"] == options.variant.role else {
                 throw TutorError("\(checkpointURL.path) is a checkpoint of a \(trainer.net.info["role"] ?? "unknown") network, not of a \(options.variant.role); use another --out folder.")
             }
+            guard trainer.net.config.decoders == options.variant.decoders else {
+                throw TutorError("\(checkpointURL.path) is a checkpoint of a \(options.variant.role) with \(trainer.net.config.decoders) decoder(s), but one now has \(options.variant.decoders) (the checkpoint predates the second decoder); use another --out folder.")
+            }
             samples = Int(trainer.net.info["train.samples"] ?? "") ?? 0
             best = Double(trainer.net.info["train.best_dsc"] ?? "") ?? -1
             progress("resuming from \(checkpointURL.path) at sample \(samples) (best validation DSC \(best))")
         } else {
-            let config = UNetConfig(inChannels: 1, outChannels: options.variant.outChannels, channels: options.channels)
+            let config = UNetConfig(inChannels: 1, outChannels: options.variant.outChannels, channels: options.channels,
+                                    decoders: options.variant.decoders)
             let net = UNet3D(config: config, seed: options.schedule.seed)
             trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: options.schedule.learningRate),
                               virtualBatch: options.schedule.virtualBatch)

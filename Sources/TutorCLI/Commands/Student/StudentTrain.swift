@@ -14,7 +14,7 @@ struct StudentTrain: ParsableCommand {
         accepted cases, are the training data; with a stored split (`tutor dataset split`) train and val \
         are used and test is left alone, otherwise every tenth case validates. A plain folder of case \
         folders (ct.nii.gz + label.nii.gz, as `tutor phantom` writes) works too, all strong. \
-        baseline: strong labels only. so: one output. do: a second output channel learns the per-slice \
+        baseline: strong labels only. so: one output. do: a second decoder on the same encoder learns the per-slice \
         box mask of each tumour. Tumours are drawn balanced over size bins (diameter < 10, 10–20, 20–30, \
         30–50, ≥ 50 mm). Writes OUT/student-<variant>.safetensors (best by validation DSC), \
         OUT/checkpoint.safetensors (resume with --resume) and OUT/train-log.csv.
