@@ -14,8 +14,12 @@ public enum TeacherRole: String, Sendable {
 
 /// A trained teacher network: turns one tumour's boxes into a 3D mask on the image's own grid.
 ///
-/// Per tumour: a 128³ crop of the 1 × 1 × 1.5 mm space centred on its boxes (CT channel, plus the
-/// box channel for the box-guided role) → UNet3D → probabilities pasted back (trilinear) → `Postprocess`.
+/// Per tumour: a crop of the 1 × 1 × 1.5 mm space centred on its boxes (CT channel, plus the box
+/// channel for the box-guided role) → UNet3D → probabilities pasted back (trilinear) → `Postprocess`.
+///
+/// The crop is at most 128³, the paper's. The box-guided teacher takes only as much of it as the
+/// boxes need (`cropSize(for:)`): the network is convolutional and was trained on 64³ cubes, so a
+/// 20 mm nodule is as well served by 64³ as by 128³, at an eighth of the work.
 public final class NetworkTeacher {
     public let net: UNet3D
     public let role: TeacherRole
@@ -48,8 +52,30 @@ public final class NetworkTeacher {
         self.init(net: net, role: role, weightsHash: fnv1a64(data))
     }
 
-    /// The network's input for one tumour: [1, C, 128, 128, 128] and where the crop lies.
+    /// Crop sides (resampled voxels) below which the box-guided teacher does not go, and the context
+    /// it keeps on each side of the boxes: 16 voxels, i.e. 16 mm in-plane and 24 mm across slices.
+    public var smallestCrop = 64
+    public var cropMargin = 16
+
+    /// The crop for one tumour: per axis, the boxes' span in the resampled space plus `cropMargin`
+    /// on each side, rounded up to a multiple of 16, between `smallestCrop` and `crop.size`.
+    /// The point-guided teacher knows no extent and takes the whole crop.
+    public func cropSize(for boxes: ObjectBoxes, in image: Normalised) -> GridSize {
+        guard role == .box else { return crop.size }
+        let e = boxes.extent
+        let scale = ResampledGrid(image.volume, spacing: crop.spacing).scale
+        let span = (SIMD3<Double>(e.upper &- e.lower) + 1) / scale
+        func side(_ span: Double, _ limit: Int) -> Int {
+            let wanted = Int((span + Double(2 * cropMargin)).rounded(.up))
+            return min(limit, max(min(smallestCrop, limit), (wanted + 15) / 16 * 16))
+        }
+        return GridSize(side(span.x, crop.size.i), side(span.y, crop.size.j), side(span.z, crop.size.k))
+    }
+
+    /// The network's input for one tumour: [1, C, A, B, C'] (at most 128³) and where the crop lies.
     public func input(image: Normalised, boxes: ObjectBoxes) -> (tensor: Tensor, region: CropRegion) {
+        var crop = self.crop
+        crop.size = cropSize(for: boxes, in: image)
         let (ct, region) = crop.crop(image.volume, centre: boxes.centre, padding: image.padding)
         var channels = [ct.voxels]
         if role == .box { channels.append(boxChannel(boxes, region: region)) }

@@ -1,0 +1,71 @@
+import Foundation
+import XCTest
+import Network
+@testable import Teacher
+import Volumes
+
+/// The box-guided teacher's crop takes what the boxes need, within 64…128 per axis; the
+/// post-processing grows the object into dense voxels the network does not rule out, and no
+/// further.
+final class CropAndGrowTests: XCTestCase {
+    private func teacher(_ role: TeacherRole) -> NetworkTeacher {
+        let config = UNetConfig(inChannels: role == .box ? 2 : 1, outChannels: 1, channels: [2, 4, 8, 16])
+        return NetworkTeacher(net: UNet3D(config: config, seed: 1), role: role, weightsHash: "test")
+    }
+
+    /// A 0.5 × 0.5 × 2.5 mm image of `size`, normalised (its values do not matter here).
+    private func image(_ size: GridSize) -> Normalised {
+        let volume = Volume(size: size, spacing: SIMD3(0.5, 0.5, 2.5))
+        return Preprocess().normalise(volume)
+    }
+
+    private func boxes(x: ClosedRange<Int>, y: ClosedRange<Int>, slices: ClosedRange<Int>) -> ObjectBoxes {
+        ObjectBoxes(object: 1, boxes: slices.map { Box(slice: $0, xMin: x.lowerBound, yMin: y.lowerBound,
+                                                       xMax: x.upperBound, yMax: y.upperBound) })
+    }
+
+    func testCropFitsTheBoxesBetween64And128() {
+        let t = teacher(.box), ct = image(GridSize(512, 512, 120))
+        // 20 mm × 20 mm × 5 slices (12.5 mm): 20 + 32 = 52 → 64 in-plane; 8.3 + 32 → 64 across.
+        XCTAssertEqual(t.cropSize(for: boxes(x: 100...139, y: 200...239, slices: 50...54), in: ct), GridSize(64, 64, 64))
+        // 50 mm wide, 30 mm deep, 30 slices (75 mm = 50 resampled voxels): 82 → 96, 62 → 64, 82 → 96.
+        XCTAssertEqual(t.cropSize(for: boxes(x: 100...199, y: 200...259, slices: 40...69), in: ct), GridSize(96, 64, 96))
+        // A 150 mm box is capped at the paper's 128.
+        XCTAssertEqual(t.cropSize(for: boxes(x: 0...299, y: 0...39, slices: 10...12), in: ct).i, 128)
+        // The point-guided teacher knows no extent: always the whole crop.
+        XCTAssertEqual(teacher(.point).cropSize(for: boxes(x: 100...139, y: 200...239, slices: 50...54), in: ct),
+                       GridSize(128, 128, 128))
+    }
+
+    func testTheInputHasTheCropsShape() {
+        let t = teacher(.box), ct = image(GridSize(256, 256, 60))
+        let (x, region) = t.input(image: ct, boxes: boxes(x: 100...139, y: 100...139, slices: 20...24))
+        XCTAssertEqual(x.shape, [1, 2, 64, 64, 64])
+        XCTAssertEqual(region.size, GridSize(64, 64, 64))
+    }
+
+    /// A dense 10³ cube; the network is sure of its inner 6³ only and barely believes the rest;
+    /// a dense blob outside the cube, not touching it, must not join.
+    func testGrowingTakesDenseConnectedVoxelsOnly() {
+        let size = GridSize(24, 24, 24)
+        var hu = Volume(size: size, spacing: SIMD3(1, 1, 1)), p = Volume(size: size, spacing: SIMD3(1, 1, 1))
+        for k in 0..<24 { for j in 0..<24 { for i in 0..<24 {
+            hu[i, j, k] = -800
+            let inCube = (5..<15).contains(i) && (5..<15).contains(j) && (5..<15).contains(k)
+            let core = (7..<13).contains(i) && (7..<13).contains(j) && (7..<13).contains(k)
+            let blob = (18..<21).contains(i) && (18..<21).contains(j) && (18..<21).contains(k)
+            if inCube || blob { hu[i, j, k] = 40 }
+            p[i, j, k] = core ? 0.95 : (inCube || blob ? 0.4 : 0.01)
+        } } }
+        let all = boxes(x: 0...23, y: 0...23, slices: 0...23)
+        func volume(grow: Float?) -> Int {
+            var mask = Volume(size: size, spacing: SIMD3(1, 1, 1))
+            Postprocess(grow: grow).apply(probabilities: p, boxes: all, lower: .zero, upper: SIMD3(23, 23, 23),
+                                          hu: hu, into: &mask)
+            return mask.voxels.reduce(0) { $0 + Int($1) }
+        }
+        XCTAssertEqual(volume(grow: nil), 216, "without growing only the sure core")
+        XCTAssertEqual(volume(grow: 0.3), 1000, "growing fills the dense cube, not the separate blob")
+        XCTAssertEqual(volume(grow: 0.5), 216, "voxels the network rules out stay out")
+    }
+}
