@@ -43,6 +43,28 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// The transformed-space weight gradient equals im2col's, added onto what dW held.
+    func testWeightGradientMatchesIm2col() {
+        for dims in [Dims(5, 7, 3), Dims(6, 4, 19), Dims(8, 8, 8)] {
+            let cin = 9, cout = 10
+            let scratch = Scratch<Double>()
+            let x = random(cin * dims.count, Double.self), dy = random(cout * dims.count, Double.self)
+            let inputs = (0..<cin).map { UnsafePointer(x.channel($0, spatial: dims.count)) }
+            let start = random(cout * cin * 27, Double.self)
+            let a = Buffer<Double>(start.array), b = Buffer<Double>(start.array)
+            Winograd3.weightGradient(input: inputs, dims: dims, dOutput: dy.pointer, cout: cout,
+                                     dWeights: a.pointer, scratch: scratch)
+            Conv3.weightGradientIm2col(input: inputs, inDims: dims, stride: 1, dOutput: dy.pointer, cout: cout,
+                                       dWeights: b.pointer, scratch: scratch)
+            var diff = 0.0, norm = 0.0
+            for i in 0..<a.count {
+                diff += (a.pointer[i] - b.pointer[i]) * (a.pointer[i] - b.pointer[i])
+                norm += (b.pointer[i] - start.pointer[i]) * (b.pointer[i] - start.pointer[i])
+            }
+            XCTAssertLessThan((diff / norm).squareRoot(), 1e-12, "\(dims)")
+        }
+    }
+
     func testMatchesIm2colInFloat() {
         let error = compare(Float.self, dims: Dims(12, 10, 34), cin: 16, cout: 8, accumulate: false)
         XCTAssertLessThan(error, 1e-5)
