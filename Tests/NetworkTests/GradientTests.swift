@@ -141,6 +141,29 @@ final class GradientTests: XCTestCase {
         XCTAssertEqual(DiceLoss.evaluate(p: g.pointer, g: g.pointer, count: n, gradient: scratchGrad.pointer), 0, accuracy: 1e-9)
     }
 
+    /// Two output channels (the DO student's tumour and box): the loss is the mean of the two
+    /// channels' own Dice losses, so a large box target cannot drown a small tumour's.
+    func testDiceLossIsTheMeanOverChannels() {
+        let tumour: [Float] = [1, 0, 0, 0, 0, 0, 0, 0], box: [Float] = [1, 1, 1, 1, 1, 1, 0, 0]
+        let target = Tensor(shape: [1, 2, 2, 2, 2], values: tumour + box)
+        // Tumour missed entirely, box perfect: one channel at loss ≈ 1, the other at 0.
+        let prediction = Tensor(shape: [1, 2, 2, 2, 2], values: [Float](repeating: 0, count: 8) + box)
+        let (loss, gradient) = DiceLoss.evaluate(prediction: prediction, target: target)
+        XCTAssertEqual(loss, 0.5, accuracy: 1e-4, "mean of 1 (tumour) and 0 (box)")
+        XCTAssertLessThan(gradient.values[0], -0.5, "the missed tumour voxel pulls up")
+        XCTAssertLessThan(gradient.values[8...].map { abs($0) }.max()!, 0.1, "the box channel barely moves")
+        // And the gradient is the loss's: central differences on a few entries of each channel.
+        var p = Tensor(shape: [1, 2, 2, 2, 2], values: (0..<16).map { Float(0.2 + 0.04 * Double($0)) })
+        let analytic = DiceLoss.evaluate(prediction: p, target: target).gradient
+        for i in [0, 3, 8, 14] {
+            let saved = p.values[i], h: Float = 1e-3
+            p.values[i] = saved + h; let up = DiceLoss.evaluate(prediction: p, target: target).loss
+            p.values[i] = saved - h; let down = DiceLoss.evaluate(prediction: p, target: target).loss
+            p.values[i] = saved
+            XCTAssertEqual((up - down) / Double(2 * h), Double(analytic.values[i]), accuracy: 1e-3, "entry \(i)")
+        }
+    }
+
     /// The whole UNet (3 levels: both conv strides, concat, transpose conv, head) under Dice loss.
     func testWholeNetwork() {
         checkWholeNetwork(UNetConfig(inChannels: 2, outChannels: 1, channels: [2, 3, 4]))
