@@ -8,24 +8,27 @@ public final class Trainer {
     public let net: UNet3D
     public let optimizer: Adam
     public let virtualBatch: Int
+    /// What `train` minimises (the paper's soft Dice by default).
+    public var loss: TrainingLoss = .dice
     /// Samples accumulated since the last optimiser step.
     public private(set) var pending = 0
 
-    public init(net: UNet3D, optimizer: Adam? = nil, virtualBatch: Int = 8) {
+    public init(net: UNet3D, optimizer: Adam? = nil, virtualBatch: Int = 8, loss: TrainingLoss = .dice) {
         self.net = net
         self.optimizer = optimizer ?? Adam(for: net)
         self.virtualBatch = max(1, virtualBatch)
+        self.loss = loss
         net.zeroGrad()
     }
 
-    /// One sample: returns its Dice loss (before the update).
+    /// One sample: returns its loss (before the update).
     @discardableResult
     public func train(input: Tensor, target: Tensor) throws -> Double {
         let p = try net.forward(input, training: true)
         guard p.shape == target.shape else {
             throw TutorError("the training target has shape \(target.shape) but the network outputs \(p.shape).")
         }
-        let (loss, grad) = DiceLoss.evaluate(prediction: p, target: target)
+        let (loss, grad) = self.loss.evaluate(prediction: p, target: target)
         try net.backward(grad)
         pending += 1
         if pending == virtualBatch { flush() }

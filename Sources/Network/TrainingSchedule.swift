@@ -13,5 +13,6 @@ public struct TrainingSchedule: Sendable, Equatable {
     /// Validate and checkpoint every this many samples.
     public var validateEvery = 80
     public var seed: UInt64 = 1
+    public var loss: TrainingLoss = .dice
     public init() {}
 }

@@ -38,11 +38,20 @@ struct ScheduleOptions: ParsableArguments {
     @Option(help: "Stop after this many validations without improvement.") var patience: Int = 8
     @Option(help: "Validate (and checkpoint) every this many samples.") var validateEvery: Int = 80
     @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Loss: dice (the paper's) or dice+ce (Dice + cross-entropy, nnU-Net's; teaches a network to stay quiet where there is no tumour).")
+    var loss: String = "dice"
+
+    func validate() throws {
+        guard TrainingLoss(rawValue: loss) != nil else {
+            throw ValidationError("--loss must be dice or dice+ce, not '\(loss)'.")
+        }
+    }
 
     var schedule: TrainingSchedule {
         var s = TrainingSchedule()
         s.learningRate = lr; s.virtualBatch = virtualBatch; s.maxSamples = samples; s.maxMinutes = minutes
         s.patience = patience; s.validateEvery = validateEvery; s.seed = seed
+        s.loss = TrainingLoss(rawValue: loss) ?? .dice
         return s
     }
 }

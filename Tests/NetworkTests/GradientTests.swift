@@ -164,6 +164,30 @@ final class GradientTests: XCTestCase {
         }
     }
 
+    /// Cross-entropy: its gradient against central differences, a known value, and a false
+    /// positive on an empty target that Dice barely feels but cross-entropy pushes down.
+    func testCrossEntropyLoss() {
+        let g = Tensor(shape: [1, 1, 2, 2, 2], values: [1, 0, 0, 1, 0, 0, 0, 0])
+        var p = Tensor(shape: [1, 1, 2, 2, 2], values: [0.7, 0.2, 0.4, 0.9, 0.1, 0.3, 0.6, 0.05])
+        let (loss, gradient) = CrossEntropyLoss.evaluate(prediction: p, target: g)
+        let expected = -[0.7, 0.8, 0.6, 0.9, 0.9, 0.7, 0.4, 0.95].map { log($0) }.reduce(0, +) / 8
+        XCTAssertEqual(loss, expected, accuracy: 1e-6)
+        for i in 0..<8 {
+            let saved = p.values[i], h: Float = 1e-3
+            p.values[i] = saved + h; let up = CrossEntropyLoss.evaluate(prediction: p, target: g).loss
+            p.values[i] = saved - h; let down = CrossEntropyLoss.evaluate(prediction: p, target: g).loss
+            p.values[i] = saved
+            XCTAssertEqual((up - down) / Double(2 * h), Double(gradient.values[i]), accuracy: 1e-3, "entry \(i)")
+        }
+        let empty = Tensor(zeros: [1, 1, 2, 2, 2])
+        var falsePositive = Tensor(shape: [1, 1, 2, 2, 2], values: [Float](repeating: 0.3, count: 8))
+        falsePositive.values[0] = 0.9
+        let dice = TrainingLoss.dice.evaluate(prediction: falsePositive, target: empty).gradient.values[0]
+        let both = TrainingLoss.diceCrossEntropy.evaluate(prediction: falsePositive, target: empty).gradient.values[0]
+        XCTAssertLessThan(abs(dice), 1e-5, "Dice on an empty target gives the false positive almost no gradient")
+        XCTAssertGreaterThan(both, 0.5, "cross-entropy pushes it down")
+    }
+
     /// The whole UNet (3 levels: both conv strides, concat, transpose conv, head) under Dice loss.
     func testWholeNetwork() {
         checkWholeNetwork(UNetConfig(inChannels: 2, outChannels: 1, channels: [2, 3, 4]))

@@ -73,6 +73,7 @@ public final class StudentTraining {
         var samples = 0, best = -1.0, stale = 0
         if resume, FileManager.default.fileExists(atPath: checkpointURL.path) {
             trainer = try Trainer(checkpoint: checkpointURL)
+            trainer.loss = options.schedule.loss
             guard trainer.net.info["role"] == options.variant.role else {
                 throw TutorError("\(checkpointURL.path) is a checkpoint of a \(trainer.net.info["role"] ?? "unknown") network, not of a \(options.variant.role); use another --out folder.")
             }
@@ -87,7 +88,7 @@ public final class StudentTraining {
                                     decoders: options.variant.decoders)
             let net = UNet3D(config: config, seed: options.schedule.seed)
             trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: options.schedule.learningRate),
-                              virtualBatch: options.schedule.virtualBatch)
+                              virtualBatch: options.schedule.virtualBatch, loss: options.schedule.loss)
             try "samples,seconds,loss,validation_dsc\n".write(to: logURL, atomically: true, encoding: .utf8)
         }
         describe(trainer.net)
@@ -132,7 +133,7 @@ public final class StudentTraining {
         net.info["output_names"] = options.variant == .do ? "tumour,box" : "tumour"
         net.info["spacing"] = "1,1,1.5"
         net.info["crop"] = "lung box + 8 mm, multiple of 16"
-        net.info["train.recipe"] = "adam lr \(options.schedule.learningRate), batch 1 x \(options.schedule.virtualBatch), soft dice, train crop \(options.trainCrop), size-balanced tumour share \(options.tumourShare)"
+        net.info["train.recipe"] = "adam lr \(options.schedule.learningRate), batch 1 x \(options.schedule.virtualBatch), loss \(options.schedule.loss.rawValue), train crop \(options.trainCrop), size-balanced tumour share \(options.tumourShare)"
         net.info["train.cases"] = String(Set(train.map(\.caseName)).count)
         net.info["train.pseudo_cases"] = String(Set(train.filter(\.pseudo).map(\.caseName)).count)
     }

@@ -50,6 +50,7 @@ public final class TeacherTraining {
         var samples = 0, best = -1.0, stale = 0
         if resume, FileManager.default.fileExists(atPath: checkpointURL.path) {
             trainer = try Trainer(checkpoint: checkpointURL)
+            trainer.loss = options.schedule.loss
             samples = Int(trainer.net.info["train.samples"] ?? "") ?? 0
             best = Double(trainer.net.info["train.best_dsc"] ?? "") ?? -1
             progress("resuming from \(checkpointURL.path) at sample \(samples) (best validation DSC \(best))")
@@ -57,7 +58,7 @@ public final class TeacherTraining {
             let config = UNetConfig(inChannels: options.role.inChannels, outChannels: 1, channels: options.channels)
             let net = UNet3D(config: config, seed: options.schedule.seed)
             trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: options.schedule.learningRate),
-                              virtualBatch: options.schedule.virtualBatch)
+                              virtualBatch: options.schedule.virtualBatch, loss: options.schedule.loss)
             try "samples,seconds,loss,validation_dsc\n".write(to: logURL, atomically: true, encoding: .utf8)
         }
         describe(trainer.net)
