@@ -34,31 +34,46 @@ public struct BallMorphology: Sendable {
         return out
     }
 
+    /// Dilation: every voxel within the ball of a foreground voxel becomes foreground. Flat
+    /// indices rather than `Volume`'s subscript, which is not inlined across modules and cost a
+    /// quarter of `tutor segment --radius 2`.
     func dilate(_ m: Volume, _ offsets: [SIMD3<Int>]) -> Volume {
         var out = m
-        let s = m.size
-        for c in 0..<s.k { for b in 0..<s.j { for a in 0..<s.i where m[a, b, c] > 0.5 {
-            for o in offsets {
-                let x = a + o.x, y = b + o.y, z = c + o.z
-                if x >= 0, x < s.i, y >= 0, y < s.j, z >= 0, z < s.k { out[x, y, z] = 1 }
+        let s = m.size, plane = s.i * s.j
+        m.voxels.withUnsafeBufferPointer { src in
+            out.voxels.withUnsafeMutableBufferPointer { dst in
+                for v in 0..<s.count where src[v] > 0.5 {
+                    let a = v % s.i, b = (v / s.i) % s.j, c = v / plane
+                    for o in offsets {
+                        let x = a + o.x, y = b + o.y, z = c + o.z
+                        if x >= 0, x < s.i, y >= 0, y < s.j, z >= 0, z < s.k { dst[x + s.i * y + plane * z] = 1 }
+                    }
+                }
             }
-        } } }
+        }
         return out
     }
 
-    /// Erosion as the complement of the dilated complement; voxels beyond the block count as background.
+    /// Erosion: a foreground voxel stays when the whole ball around it is foreground; voxels beyond
+    /// the block count as background. Only foreground voxels are visited, and each stops at the
+    /// first background neighbour, so the cost follows the mask, not the block (erosion as the
+    /// dilated complement visited every background voxel of the CT: 6 s of `--radius 2` on lung1).
     func erode(_ m: Volume, _ offsets: [SIMD3<Int>]) -> Volume {
-        var inverse = m
-        for v in inverse.voxels.indices { inverse.voxels[v] = m.voxels[v] > 0.5 ? 0 : 1 }
-        var out = dilate(inverse, offsets)
-        let s = m.size
-        for c in 0..<s.k { for b in 0..<s.j { for a in 0..<s.i {
-            let edge = offsets.contains { o in
-                let x = a + o.x, y = b + o.y, z = c + o.z
-                return x < 0 || x >= s.i || y < 0 || y >= s.j || z < 0 || z >= s.k
+        var out = m
+        let s = m.size, plane = s.i * s.j
+        m.voxels.withUnsafeBufferPointer { src in
+            out.voxels.withUnsafeMutableBufferPointer { dst in
+                for v in 0..<s.count {
+                    guard src[v] > 0.5 else { dst[v] = 0; continue }
+                    let a = v % s.i, b = (v / s.i) % s.j, c = v / plane
+                    let kept = offsets.allSatisfy { o in
+                        let x = a + o.x, y = b + o.y, z = c + o.z
+                        return x >= 0 && x < s.i && y >= 0 && y < s.j && z >= 0 && z < s.k && src[x + s.i * y + plane * z] > 0.5
+                    }
+                    dst[v] = kept ? 1 : 0
+                }
             }
-            out[a, b, c] = edge || out[a, b, c] > 0.5 ? 0 : 1
-        } } }
+        }
         return out
     }
 }
