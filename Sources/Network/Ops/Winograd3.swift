@@ -34,30 +34,48 @@ enum Winograd3 {
         transformWeights(weights, cout: cout, cin: cin, into: u.pointer)
         let outChannels = outputs.flatMap { block in (0..<block.1).map { block.0 + $0 * dims.count } }
 
-        let grid = TileGrid(dims)
-        let layout = UnitLayout(grid: grid, cin: cin, cout: cout, workers: Engine.threads)
-        let units = (grid.rows + layout.rowsPerUnit - 1) / layout.rowsPerUnit
-        scratch.reserve(workers: Engine.threads, count: layout.scratchCount)
-        Engine.forEachTile(units) { unit, worker in
-            let rows = (unit * layout.rowsPerUnit)..<min(grid.rows, (unit + 1) * layout.rowsPerUnit)
-            let n = rows.count * grid.w
-            let v = scratch.block(worker)                   // V[ξ][ci][column]
-            let m = v + layout.inputPlanes                  // M[ξ][co][column]
-            let line = m + layout.outputPlanes              // the transforms' line buffers
-            for ci in 0..<cin {
-                transformInput(input[ci], grid: grid, rows: rows, lines: line, lineLength: layout.lineLength,
-                               into: v + ci * layout.columns, planeStride: layout.inputPlane)
-            }
+        forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
+            let layout = unit.layout
             for xi in 0..<points {
-                T.gemm(transA: false, transB: false, m: cout, n: n, k: cin,
+                T.gemm(transA: false, transB: false, m: cout, n: unit.tiles, k: cin,
                        alpha: 1, a: u.pointer + xi * cout * cin, lda: cin,
-                       b: v + xi * layout.inputPlane, ldb: layout.columns,
-                       beta: 0, c: m + xi * layout.outputPlane, ldc: layout.columns)
+                       b: unit.v + xi * layout.inputPlane, ldb: layout.columns,
+                       beta: 0, c: unit.m + xi * layout.outputPlane, ldc: layout.columns)
             }
             for co in 0..<cout {
-                transformOutput(m + co * layout.columns, planeStride: layout.outputPlane, grid: grid, rows: rows,
-                                lines: line, into: outChannels[co], accumulate: accumulate)
+                transformOutput(unit.m + co * layout.columns, planeStride: layout.outputPlane, grid: unit.grid,
+                                rows: unit.rows, lines: unit.lines, into: outChannels[co], accumulate: accumulate)
             }
+        }
+    }
+
+    /// One worker's unit of tile rows, its input already transformed into `v` (V[ξ][ci][column]);
+    /// `m` (M[ξ][co][column], or dM in the weight gradient) and `lines` are its scratch.
+    struct Unit<T: NetScalar> {
+        let grid: TileGrid, layout: UnitLayout, rows: Range<Int>
+        let v: UnsafeMutablePointer<T>, m: UnsafeMutablePointer<T>, lines: UnsafeMutablePointer<T>
+        let worker: Int
+        var tiles: Int { rows.count * grid.w }
+    }
+
+    /// Runs `body` for each unit of tile rows of `dims`, on `Engine.threads` workers.
+    static func forEachUnit<T: NetScalar>(
+        input: [UnsafePointer<T>], dims: Dims, cout: Int, scratch: Scratch<T>, _ body: (Unit<T>) -> Void
+    ) {
+        let grid = TileGrid(dims)
+        let layout = UnitLayout(grid: grid, cin: input.count, cout: cout, workers: Engine.threads)
+        let units = (grid.rows + layout.rowsPerUnit - 1) / layout.rowsPerUnit
+        scratch.reserve(workers: Engine.threads, count: layout.scratchCount)
+        Engine.forEachTile(units) { index, worker in
+            let rows = (index * layout.rowsPerUnit)..<min(grid.rows, (index + 1) * layout.rowsPerUnit)
+            let v = scratch.block(worker)
+            let m = v + layout.inputPlanes
+            let unit = Unit(grid: grid, layout: layout, rows: rows, v: v, m: m, lines: m + layout.outputPlanes, worker: worker)
+            for ci in 0..<input.count {
+                transformInput(input[ci], grid: grid, rows: rows, lines: unit.lines, lineLength: layout.lineLength,
+                               into: v + ci * layout.columns, planeStride: layout.inputPlane)
+            }
+            body(unit)
         }
     }
 

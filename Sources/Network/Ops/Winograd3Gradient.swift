@@ -11,30 +11,18 @@ extension Winograd3 {
         dWeights: UnsafeMutablePointer<T>, scratch: Scratch<T>
     ) {
         let cin = input.count
-        let grid = TileGrid(dims)
-        let layout = UnitLayout(grid: grid, cin: cin, cout: cout, workers: Engine.threads)
-        let units = (grid.rows + layout.rowsPerUnit - 1) / layout.rowsPerUnit
-        scratch.reserve(workers: Engine.threads, count: layout.scratchCount)
         let partials = Partials<T>(workers: Engine.threads, count: points * cout * cin)
-        Engine.forEachTile(units) { unit, worker in
-            let rows = (unit * layout.rowsPerUnit)..<min(grid.rows, (unit + 1) * layout.rowsPerUnit)
-            let n = rows.count * grid.w
-            let v = scratch.block(worker)                   // V[ξ][ci][column]
-            let m = v + layout.inputPlanes                  // dM[ξ][co][column]
-            let line = m + layout.outputPlanes
-            for ci in 0..<cin {
-                transformInput(input[ci], grid: grid, rows: rows, lines: line, lineLength: layout.lineLength,
-                               into: v + ci * layout.columns, planeStride: layout.inputPlane)
+        forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
+            let layout = unit.layout
+            for co in 0..<cout {   // unit.m holds dM here
+                transformOutputAdjoint(dOutput + co * dims.count, grid: unit.grid, rows: unit.rows, lines: unit.lines,
+                                       into: unit.m + co * layout.columns, planeStride: layout.outputPlane)
             }
-            for co in 0..<cout {
-                transformOutputAdjoint(dOutput + co * dims.count, grid: grid, rows: rows, lines: line,
-                                       into: m + co * layout.columns, planeStride: layout.outputPlane)
-            }
-            let dU = partials.block(worker)
+            let dU = partials.block(unit.worker)
             for xi in 0..<points {
-                T.gemm(transA: false, transB: true, m: cout, n: cin, k: n,
-                       alpha: 1, a: m + xi * layout.outputPlane, lda: layout.columns,
-                       b: v + xi * layout.inputPlane, ldb: layout.columns,
+                T.gemm(transA: false, transB: true, m: cout, n: cin, k: unit.tiles,
+                       alpha: 1, a: unit.m + xi * layout.outputPlane, lda: layout.columns,
+                       b: unit.v + xi * layout.inputPlane, ldb: layout.columns,
                        beta: 1, c: dU + xi * cout * cin, ldc: cin)
             }
         }
