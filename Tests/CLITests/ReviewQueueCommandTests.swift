@@ -8,7 +8,7 @@ final class ReviewQueueCommandTests: XCTestCase {
     var tutor = ""
 
     override func setUpWithError() throws {
-        tutor = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tutor").path
+        tutor = tutorBinaryPath()
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: tutor), "the tutor binary is not built next to the tests")
         tmp = NSTemporaryDirectory() + "tutor-cli-review-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
@@ -18,17 +18,7 @@ final class ReviewQueueCommandTests: XCTestCase {
 
     @discardableResult
     func run(_ args: String...) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tutor)
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: tmp)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try runTutor(tutor, in: tmp, args)
     }
 
     /// The rows of `review --list`: case, disagreement, uncertainty (nil for "-"), note.

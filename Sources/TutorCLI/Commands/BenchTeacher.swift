@@ -12,7 +12,10 @@ struct BenchTeacher: ParsableCommand {
         Builds a He-initialised network, runs one warm-up pass, then reports the median of \
         --runs passes. A training step is a forward pass that keeps its activations, the Dice \
         loss, the backward pass and an Adam update. Peak memory (VmHWM) is taken separately over \
-        the forward passes and over the training steps.
+        the forward passes and over the training steps. Besides wall time it reports the median \
+        CPU seconds of a pass (all threads), which other processes disturb far less: compare \
+        builds on CPU seconds when the machine is busy. TUTOR_CONV=im2col turns the Winograd \
+        convolution off, to compare the two.
         """
     )
 
