@@ -12,7 +12,7 @@ public struct StudentTrainingOptions: Sendable {
     /// Side of the cube cut from a lung crop per step (a multiple of 16): smaller is faster.
     public var trainCrop = 48
     /// Share of steps whose cube is centred (with jitter) on a tumour; the rest are anywhere in a lung.
-    public var tumourShare = 0.7
+    public var tumourShare = 0.5
     public var schedule = TrainingSchedule()
     public init() {}
 }

@@ -43,6 +43,8 @@ struct StudentTrain: ParsableCommand {
 struct StudentBudget: ParsableArguments {
     @Option(help: "Channels per level, top first (five levels).") var channels: String = "4,8,16,32,64"
     @Option(help: "Side of the training cube cut from a lung crop (multiple of 16).") var crop: Int = 48
+    @Option(help: "Share of training cubes centred on a tumour (the rest lie anywhere in a lung, where the student learns to stay quiet), 0 to 1.")
+    var tumourShare: Double = 0.5
     @OptionGroup var training: ScheduleOptions
 
     func options(_ variant: StudentVariant) throws -> StudentTrainingOptions {
@@ -51,6 +53,8 @@ struct StudentBudget: ParsableArguments {
         o.channels = try parseChannels(channels)
         guard o.channels.count == 5 else { throw TutorError("--channels must list five levels for a student, e.g. 4,8,16,32,64.") }
         o.trainCrop = crop
+        guard (0...1).contains(tumourShare) else { throw TutorError("--tumour-share must be between 0 and 1, not \(tumourShare).") }
+        o.tumourShare = tumourShare
         o.schedule = training.schedule
         return o
     }
