@@ -33,9 +33,10 @@ final class Buffer<T: NetScalar>: @unchecked Sendable {
     func channel(_ c: Int, spatial: Int) -> UnsafeMutablePointer<T> { pointer + c * spatial }
 }
 
-/// Freed activation blocks kept for the next request of the same size during one pass, so a
-/// pass does not hand 100 MB blocks back to the kernel only to fault them in again (page
-/// zeroing and faults cost ~5 % of a forward pass). `drain` frees them at the end of the pass.
+/// Freed activation blocks kept for the next request of the same size, within a pass and from one
+/// pass to the next, so the engine does not hand 100 MB blocks back to the kernel only to fault
+/// them in again (page zeroing and faults cost 5–8 % of a forward pass). The graph drains it when
+/// the input size changes.
 final class BufferPool<T: NetScalar>: @unchecked Sendable {
     private var free: [Int: [UnsafeMutablePointer<T>]] = [:]
     private let lock = NSLock()

@@ -13,6 +13,10 @@ final class UNetGraph<T: NetScalar> {
     let scratch = Scratch<T>()
     let pool = BufferPool<T>()
     private var cache: Cache?
+    /// The input size the pool's blocks were made for: passes of one size reuse them (as
+    /// onnxruntime's arena does); a pass of another size frees them first, so the pool never holds
+    /// more than one pass's peak.
+    private var pooledDims: Dims?
 
     init(config: UNetConfig) {
         self.config = config
@@ -60,6 +64,7 @@ final class UNetGraph<T: NetScalar> {
         let c = config.channels, levels = config.levels
         let running = min(max(decoders ?? config.decoders, 1), config.decoders), hc = config.headChannels
         cache = nil
+        if pooledDims != dims { pool.drain(); pooledDims = dims }
         let state: Cache? = training ? Cache() : nil
         state?.dims = dims
         var current: Segments = [(x, config.inChannels)]
@@ -86,7 +91,7 @@ final class UNetGraph<T: NetScalar> {
         }
         state?.output = p
         cache = state
-        if !training { scratch.release(); pool.drain() }
+        if !training { scratch.release() }
         return p
     }
 
@@ -187,8 +192,7 @@ final class UNetGraph<T: NetScalar> {
                 blockBackward("enc0.0", state, dy: d0, dInput: nil, accumulate: false)
             }
         }
-        // The pool keeps this step's blocks for the next training step (same sizes, no page
-        // faults); an inference pass drains it.
+        // The pool keeps this step's blocks for the next step of the same size (no page faults).
         scratch.release()
         return true
     }
