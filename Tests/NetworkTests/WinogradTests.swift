@@ -3,9 +3,11 @@ import XCTest
 @testable import Network
 import Volumes
 
-/// Winograd's F(2,3) convolution against im2col + GEMM: the same numbers, in Float and Double,
-/// on sizes with odd edges and partial tile groups, with split and accumulated outputs.
+/// The two fast stride-1 convolutions, Winograd's F(2,3) and the shifted-line im2col, against
+/// plain im2col + GEMM: the same numbers, in Float and Double, on sizes with odd edges and partial
+/// tile groups, with split and accumulated outputs.
 final class WinogradTests: XCTestCase {
+    private enum Method { case winograd, shifted }
     private var rng = SeededGenerator(seed: 7)
 
     private func random<T: NetScalar>(_ n: Int, _: T.Type) -> Buffer<T> {
@@ -14,7 +16,8 @@ final class WinogradTests: XCTestCase {
         return b
     }
 
-    private func compare<T: NetScalar>(_: T.Type, dims: Dims, cin: Int, cout: Int, accumulate: Bool) -> Double {
+    private func compare<T: NetScalar>(_: T.Type, dims: Dims, cin: Int, cout: Int, accumulate: Bool,
+                                       method: Method = .winograd) -> Double {
         let scratch = Scratch<T>()
         let x = random(cin * dims.count, T.self), w = random(cout * cin * 27, T.self)
         let inputs = (0..<cin).map { UnsafePointer(x.channel($0, spatial: dims.count)) }
@@ -24,8 +27,14 @@ final class WinogradTests: XCTestCase {
         let blocks: (Buffer<T>) -> [(UnsafeMutablePointer<T>, Int)] = {
             [($0.pointer, split), ($0.pointer + split * dims.count, cout - split)]
         }
-        Winograd3.forward(input: inputs, dims: dims, weights: w.pointer, outputs: blocks(a),
-                          accumulate: accumulate, scratch: scratch)
+        switch method {
+        case .winograd:
+            Winograd3.forward(input: inputs, dims: dims, weights: w.pointer, outputs: blocks(a),
+                              accumulate: accumulate, scratch: scratch)
+        case .shifted:
+            Conv3Shifted.forward(input: inputs, dims: dims, weights: w.pointer, outputs: blocks(a),
+                                 accumulate: accumulate, scratch: scratch)
+        }
         Conv3.forwardIm2col(input: inputs, inDims: dims, stride: 1, weights: w.pointer, outputs: blocks(b),
                             accumulate: accumulate, scratch: scratch)
         var diff = 0.0, norm = 0.0
@@ -67,6 +76,19 @@ final class WinogradTests: XCTestCase {
 
     func testMatchesIm2colInFloat() {
         let error = compare(Float.self, dims: Dims(12, 10, 34), cin: 16, cout: 8, accumulate: false)
+        XCTAssertLessThan(error, 1e-5)
+    }
+
+    func testShiftedLinesMatchIm2colInDouble() {
+        for (dims, accumulate) in [(Dims(5, 7, 3), false), (Dims(6, 4, 19), true), (Dims(1, 1, 1), false),
+                                   (Dims(8, 8, 8), true), (Dims(3, 40, 37), false)] {
+            let error = compare(Double.self, dims: dims, cin: 5, cout: 7, accumulate: accumulate, method: .shifted)
+            XCTAssertLessThan(error, 1e-12, "\(dims) accumulate \(accumulate)")
+        }
+    }
+
+    func testShiftedLinesMatchIm2colInFloat() {
+        let error = compare(Float.self, dims: Dims(12, 10, 34), cin: 8, cout: 8, accumulate: false, method: .shifted)
         XCTAssertLessThan(error, 1e-5)
     }
 

@@ -13,15 +13,19 @@ enum Conv3 {
 
     /// output = conv(input, weights). `outputs` splits Cout into consecutive contiguous blocks
     /// (pointer, channels); with `accumulate` the result is added to what they hold. Stride-1
-    /// layers wide enough for it go through Winograd's F(2,3) (`Winograd3`), the rest through
-    /// im2col + GEMM.
+    /// layers wide enough for it go through Winograd's F(2,3) (`Winograd3`), narrower stride-1
+    /// layers through im2col of shifted lines (`Conv3Shifted`), stride 2 through im2col + GEMM.
     static func forward<T: NetScalar>(
         input: [UnsafePointer<T>], inDims: Dims, stride: Int, weights: UnsafePointer<T>,
         outputs: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
     ) {
-        if stride == 1 && Winograd3.pays(cin: input.count, cout: outputs.reduce(0) { $0 + $1.1 }) {
-            return Winograd3.forward(input: input, dims: inDims, weights: weights, outputs: outputs,
-                                     accumulate: accumulate, scratch: scratch)
+        if stride == 1 && Winograd3.enabled {
+            if Winograd3.pays(cin: input.count, cout: outputs.reduce(0) { $0 + $1.1 }) {
+                return Winograd3.forward(input: input, dims: inDims, weights: weights, outputs: outputs,
+                                         accumulate: accumulate, scratch: scratch)
+            }
+            return Conv3Shifted.forward(input: input, dims: inDims, weights: weights, outputs: outputs,
+                                        accumulate: accumulate, scratch: scratch)
         }
         forwardIm2col(input: input, inDims: inDims, stride: stride, weights: weights, outputs: outputs,
                       accumulate: accumulate, scratch: scratch)

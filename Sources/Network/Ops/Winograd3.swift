@@ -21,7 +21,8 @@ enum Winograd3 {
     /// 0.6× the time.
     static func pays(cin: Int, cout: Int) -> Bool { enabled && cin >= 16 && cout >= 16 }
 
-    /// `TUTOR_CONV=im2col` turns F(2,3) off, to compare the two in benchmarks.
+    /// `TUTOR_CONV=im2col` turns F(2,3) and the shifted-line im2col off (plain im2col + GEMM for
+    /// every conv), to compare them in benchmarks.
     nonisolated(unsafe) static var enabled = ProcessInfo.processInfo.environment["TUTOR_CONV"] != "im2col"
 
     static func forward<T: NetScalar>(
@@ -102,10 +103,12 @@ enum Winograd3 {
         var outputPlanes: Int { points * outputPlane }
         var scratchCount: Int { inputPlanes + outputPlanes + max(32 * lineLength, points * lineLength) }
 
-        /// Rows per unit: ~4 MB of transformed values (written once, read once per unit, so
-        /// L2/L3 is enough), at least 256 tiles for efficient GEMMs, and two units per worker.
+        /// Rows per unit: ~512 KB of transformed values, so that V and M stay in a core's L2
+        /// between the transform that writes them and the GEMM that reads them (4 MB units, in
+        /// L3, made the whole 16,32,64,128 forward pass 20 % slower), at least 128 tiles per
+        /// GEMM, and two units per worker.
         init(grid: TileGrid, cin: Int, cout: Int, workers: Int) {
-            let tiles = max(256, (1 << 20) / points / max(cin + cout, 1))
+            let tiles = max(128, (1 << 17) / points / max(cin + cout, 1))
             var rows = max(1, tiles / grid.w)
             rows = min(rows, max(1, grid.rows / (2 * workers)))
             rowsPerUnit = rows
