@@ -13,6 +13,18 @@ public protocol NetScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
     static func exp(_ x: Self) -> Self
     static func sqrt(_ x: Self) -> Self
+    /// Per lane: `ifNegative` where z's sign bit is set, `otherwise` elsewhere, by bit masks.
+    /// (SIMD's `replacing(with:where:)` compiles to a loop over the lanes through memory.)
+    static func selectNegative(_ z: SIMD8<Self>, _ ifNegative: SIMD8<Self>, _ otherwise: SIMD8<Self>) -> SIMD8<Self>
+}
+
+@inline(__always)
+private func select<F, I: FixedWidthInteger & SIMDScalar>(
+    sign z: SIMD8<F>, _ ifNegative: SIMD8<F>, _ otherwise: SIMD8<F>, as _: I.Type
+) -> SIMD8<F> {
+    let mask = unsafeBitCast(z, to: SIMD8<I>.self) &>> SIMD8<I>(repeating: I(I.bitWidth - 1))
+    let bits = (unsafeBitCast(ifNegative, to: SIMD8<I>.self) & mask) | (unsafeBitCast(otherwise, to: SIMD8<I>.self) & ~mask)
+    return unsafeBitCast(bits, to: SIMD8<F>.self)
 }
 
 extension Float: NetScalar {
@@ -28,6 +40,10 @@ extension Float: NetScalar {
     }
     @inline(__always) public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
     @inline(__always) public static func sqrt(_ x: Float) -> Float { x.squareRoot() }
+    @inline(__always)
+    public static func selectNegative(_ z: SIMD8<Float>, _ ifNegative: SIMD8<Float>, _ otherwise: SIMD8<Float>) -> SIMD8<Float> {
+        select(sign: z, ifNegative, otherwise, as: Int32.self)
+    }
 }
 
 extension Double: NetScalar {
@@ -43,6 +59,10 @@ extension Double: NetScalar {
     }
     @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
     @inline(__always) public static func sqrt(_ x: Double) -> Double { x.squareRoot() }
+    @inline(__always)
+    public static func selectNegative(_ z: SIMD8<Double>, _ ifNegative: SIMD8<Double>, _ otherwise: SIMD8<Double>) -> SIMD8<Double> {
+        select(sign: z, ifNegative, otherwise, as: Int64.self)
+    }
 }
 
 /// Eight lanes at `p`, no alignment needed. Reductions go through these because the compiler

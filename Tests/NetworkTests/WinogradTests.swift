@@ -52,25 +52,34 @@ final class WinogradTests: XCTestCase {
         }
     }
 
-    /// The transformed-space weight gradient equals im2col's, added onto what dW held.
+    /// Both fast weight gradients (Winograd's transformed space, the shifted lines) equal
+    /// im2col's, added onto what dW held.
     func testWeightGradientMatchesIm2col() {
-        for dims in [Dims(5, 7, 3), Dims(6, 4, 19), Dims(8, 8, 8)] {
-            let cin = 9, cout = 10
-            let scratch = Scratch<Double>()
-            let x = random(cin * dims.count, Double.self), dy = random(cout * dims.count, Double.self)
-            let inputs = (0..<cin).map { UnsafePointer(x.channel($0, spatial: dims.count)) }
-            let start = random(cout * cin * 27, Double.self)
-            let a = Buffer<Double>(start.array), b = Buffer<Double>(start.array)
-            Winograd3.weightGradient(input: inputs, dims: dims, dOutput: dy.pointer, cout: cout,
-                                     dWeights: a.pointer, scratch: scratch)
-            Conv3.weightGradientIm2col(input: inputs, inDims: dims, stride: 1, dOutput: dy.pointer, cout: cout,
-                                       dWeights: b.pointer, scratch: scratch)
-            var diff = 0.0, norm = 0.0
-            for i in 0..<a.count {
-                diff += (a.pointer[i] - b.pointer[i]) * (a.pointer[i] - b.pointer[i])
-                norm += (b.pointer[i] - start.pointer[i]) * (b.pointer[i] - start.pointer[i])
+        for method in [Method.winograd, .shifted] {
+            for dims in [Dims(5, 7, 3), Dims(6, 4, 19), Dims(8, 8, 8), Dims(1, 1, 1)] {
+                let cin = 9, cout = 10
+                let scratch = Scratch<Double>()
+                let x = random(cin * dims.count, Double.self), dy = random(cout * dims.count, Double.self)
+                let inputs = (0..<cin).map { UnsafePointer(x.channel($0, spatial: dims.count)) }
+                let start = random(cout * cin * 27, Double.self)
+                let a = Buffer<Double>(start.array), b = Buffer<Double>(start.array)
+                switch method {
+                case .winograd:
+                    Winograd3.weightGradient(input: inputs, dims: dims, dOutput: dy.pointer, cout: cout,
+                                             dWeights: a.pointer, scratch: scratch)
+                case .shifted:
+                    Conv3Shifted.weightGradient(input: inputs, dims: dims, dOutput: dy.pointer, cout: cout,
+                                                dWeights: a.pointer, scratch: scratch)
+                }
+                Conv3.weightGradientIm2col(input: inputs, inDims: dims, stride: 1, dOutput: dy.pointer, cout: cout,
+                                           dWeights: b.pointer, scratch: scratch)
+                var diff = 0.0, norm = 0.0
+                for i in 0..<a.count {
+                    diff += (a.pointer[i] - b.pointer[i]) * (a.pointer[i] - b.pointer[i])
+                    norm += (b.pointer[i] - start.pointer[i]) * (b.pointer[i] - start.pointer[i])
+                }
+                XCTAssertLessThan((diff / norm).squareRoot(), 1e-12, "\(method) \(dims)")
             }
-            XCTAssertLessThan((diff / norm).squareRoot(), 1e-12, "\(dims)")
         }
     }
 

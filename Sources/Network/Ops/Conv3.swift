@@ -68,15 +68,19 @@ enum Conv3 {
         return limit >= 32 ? min(limit, columns) : columns
     }
 
-    /// dWeights[Cout, Cin·27] += dOutput[Cout, outDims] · im2col(input)ᵀ; in Winograd's
-    /// transformed space for the layers `forward` sends there.
+    /// dWeights[Cout, Cin·27] += dOutput[Cout, outDims] · im2col(input)ᵀ, by the method `forward`
+    /// uses for the layer.
     static func weightGradient<T: NetScalar>(
         input: [UnsafePointer<T>], inDims: Dims, stride: Int, dOutput: UnsafePointer<T>, cout: Int,
         dWeights: UnsafeMutablePointer<T>, scratch: Scratch<T>
     ) {
-        if stride == 1 && Winograd3.pays(cin: input.count, cout: cout) {
-            return Winograd3.weightGradient(input: input, dims: inDims, dOutput: dOutput, cout: cout,
-                                            dWeights: dWeights, scratch: scratch)
+        if stride == 1 && Winograd3.enabled {
+            if Winograd3.pays(cin: input.count, cout: cout) {
+                return Winograd3.weightGradient(input: input, dims: inDims, dOutput: dOutput, cout: cout,
+                                                dWeights: dWeights, scratch: scratch)
+            }
+            return Conv3Shifted.weightGradient(input: input, dims: inDims, dOutput: dOutput, cout: cout,
+                                               dWeights: dWeights, scratch: scratch)
         }
         weightGradientIm2col(input: input, inDims: inDims, stride: stride, dOutput: dOutput, cout: cout,
                              dWeights: dWeights, scratch: scratch)

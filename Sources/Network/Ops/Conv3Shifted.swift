@@ -6,7 +6,7 @@
 /// scratch tile, which is then copied (or added) into the output rows.
 ///
 /// Shapes as `Conv3.forward`: input Cin channels of `dims`; weights [Cout, Cin·27]; output
-/// [Cout, dims]. For the 8-channel layers of a 128³ teacher this writes 72 instead of 216 values
+/// [Cout, dims]. The weight gradient uses the same lines. For the 8-channel layers of a 128³ teacher this writes 72 instead of 216 values
 /// per output voxel and channel pair before GEMM, which was a fifth of the forward pass.
 enum Conv3Shifted {
     static func forward<T: NetScalar>(
@@ -50,6 +50,51 @@ enum Conv3Shifted {
                 }
                 first += m
             }
+        }
+    }
+
+    /// dWeights[Cout, Cin·27] += dOutput · im2col(input)ᵀ, with the same shifted lines: on the
+    /// padded row grid (dOutput copied in with zeros in the two padding columns of each row),
+    /// tap kw's gradient is dOutput · (lines read from kw)ᵀ, a [Cout, Cin·9] product per tap.
+    static func weightGradient<T: NetScalar>(
+        input: [UnsafePointer<T>], dims: Dims, dOutput: UnsafePointer<T>, cout: Int,
+        dWeights: UnsafeMutablePointer<T>, scratch: Scratch<T>
+    ) {
+        let cin = input.count, k = cin * 9, w = dims.c, pitch = w + 2
+        let tiling = RowTiling(rows: dims.a * dims.b, rowLength: pitch, k: k, workers: Engine.threads)
+        let lineLength = tiling.maxColumns + 2
+        scratch.reserve(workers: Engine.threads, count: k * lineLength + cout * tiling.maxColumns)
+        let partials = Partials<T>(workers: Engine.threads, count: 3 * cout * k)
+        Engine.forEachTile(tiling.tiles) { tile, worker in
+            let rows = tiling.range(tile)
+            let n = rows.count * pitch, ldb = n + 2
+            let col = scratch.block(worker), dy = col + k * lineLength
+            paddedLines(input: input, dims: dims, rows: rows, col: col, ldb: ldb)
+            for co in 0..<cout {
+                let src = dOutput + co * dims.count + rows.lowerBound * w
+                for t in 0..<rows.count {
+                    let d = dy + co * n + t * pitch
+                    d.update(from: src + t * w, count: w)
+                    d[w] = 0; d[w + 1] = 0
+                }
+            }
+            // In column slices small enough for OpenBLAS's unpacked kernel, as `Conv3.forwardIm2col`.
+            let slice = Conv3.unpackedColumns(m: cout, k: k, columns: n)
+            let step = slice >= 64 ? slice : n
+            for j in Swift.stride(from: 0, to: n, by: step) {
+                for kw in 0..<3 {
+                    T.gemm(transA: false, transB: true, m: cout, n: k, k: min(step, n - j),
+                           alpha: 1, a: dy + j, lda: n, b: col + kw + j, ldb: ldb,
+                           beta: 1, c: partials.block(worker) + kw * cout * k, ldc: k)
+                }
+            }
+        }
+        let sum = Buffer<T>(count: 3 * cout * k, zeroed: true)
+        partials.add(into: sum.pointer)
+        for kw in 0..<3 {
+            for co in 0..<cout { for r in 0..<k {
+                dWeights[co * cin * 27 + r * 3 + kw] += sum.pointer[(kw * cout + co) * k + r]
+            }}
         }
     }
 
