@@ -21,6 +21,13 @@ public final class Trainer {
         net.zeroGrad()
     }
 
+    /// On resume: switches to the schedule's `learningRateOnResume`, if any, and says so.
+    public func applyResumeLearningRate(_ schedule: TrainingSchedule, progress: (String) -> Void) {
+        guard let lr = schedule.learningRateOnResume, lr != optimizer.learningRate else { return }
+        progress("learning rate \(optimizer.learningRate) → \(lr)")
+        optimizer.learningRate = lr
+    }
+
     /// One sample: returns its loss (before the update).
     @discardableResult
     public func train(input: Tensor, target: Tensor) throws -> Double {

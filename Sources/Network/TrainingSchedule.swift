@@ -2,6 +2,9 @@
 /// recipe by default: Adam 1e-4, batch 1 accumulated to 8, stop when validation DSC stops improving).
 public struct TrainingSchedule: Sendable, Equatable {
     public var learningRate: Float = 1e-4
+    /// A learning rate that replaces a resumed checkpoint's (nil: go on with the checkpoint's),
+    /// e.g. to fine-tune at a tenth of the rate a run started with.
+    public var learningRateOnResume: Float? = nil
     /// Samples whose gradients are accumulated before each Adam step.
     public var virtualBatch = 8
     /// Stop after this many samples (forward + backward passes) at most…

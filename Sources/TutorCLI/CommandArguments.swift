@@ -31,7 +31,7 @@ func caseFolders(_ path: String) throws -> [URL] {
 
 /// The training schedule options of `teacher train`, `student train` and `experiment`.
 struct ScheduleOptions: ParsableArguments {
-    @Option(help: "Adam learning rate.") var lr: Float = 1e-4
+    @Option(help: "Adam learning rate (default: 1e-4; with --resume, the checkpoint's unless given).") var lr: Float?
     @Option(help: "Samples whose gradients are accumulated before each Adam step (the paper: 8).") var virtualBatch: Int = 8
     @Option(help: "Stop after this many samples.") var samples: Int = 4000
     @Option(help: "Stop after this many minutes.") var minutes: Double = 60
@@ -42,6 +42,7 @@ struct ScheduleOptions: ParsableArguments {
     var loss: String = "dice"
 
     func validate() throws {
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, not \(lr).") }
         guard TrainingLoss(rawValue: loss) != nil else {
             throw ValidationError("--loss must be dice or dice+ce, not '\(loss)'.")
         }
@@ -49,7 +50,7 @@ struct ScheduleOptions: ParsableArguments {
 
     var schedule: TrainingSchedule {
         var s = TrainingSchedule()
-        s.learningRate = lr; s.virtualBatch = virtualBatch; s.maxSamples = samples; s.maxMinutes = minutes
+        s.learningRate = lr ?? 1e-4; s.learningRateOnResume = lr; s.virtualBatch = virtualBatch; s.maxSamples = samples; s.maxMinutes = minutes
         s.patience = patience; s.validateEvery = validateEvery; s.seed = seed
         s.loss = TrainingLoss(rawValue: loss) ?? .dice
         return s

@@ -101,4 +101,23 @@ final class TrainingTests: XCTestCase {
         try net.save(to: dir.appendingPathComponent("w.safetensors"))
         XCTAssertThrowsError(try Trainer(checkpoint: dir.appendingPathComponent("w.safetensors")))
     }
+
+    /// A resumed run keeps the checkpoint's learning rate unless the schedule names a new one.
+    func testResumeKeepsOrReplacesTheLearningRate() throws {
+        let dir = try temporaryFolder(self)
+        let net = UNet3D(config: UNetConfig(inChannels: 2, outChannels: 1, channels: [4, 8]), seed: 9)
+        let url = dir.appendingPathComponent("ckpt.safetensors")
+        try Trainer(net: net, optimizer: Adam(for: net, learningRate: 1e-3)).saveCheckpoint(to: url)
+        var said: [String] = []
+        let kept = try Trainer(checkpoint: url)
+        kept.applyResumeLearningRate(TrainingSchedule(), progress: { said.append($0) })
+        XCTAssertEqual(kept.optimizer.learningRate, 1e-3)
+        XCTAssertEqual(said, [])
+        var fineTune = TrainingSchedule()
+        fineTune.learningRateOnResume = 1e-4
+        let changed = try Trainer(checkpoint: url)
+        changed.applyResumeLearningRate(fineTune, progress: { said.append($0) })
+        XCTAssertEqual(changed.optimizer.learningRate, 1e-4)
+        XCTAssertEqual(said, ["learning rate 0.001 → 0.0001"])
+    }
 }

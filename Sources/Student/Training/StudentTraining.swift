@@ -74,6 +74,7 @@ public final class StudentTraining {
         if resume, FileManager.default.fileExists(atPath: checkpointURL.path) {
             trainer = try Trainer(checkpoint: checkpointURL)
             trainer.loss = options.schedule.loss
+            trainer.applyResumeLearningRate(options.schedule, progress: progress)
             guard trainer.net.info["role"] == options.variant.role else {
                 throw TutorError("\(checkpointURL.path) is a checkpoint of a \(trainer.net.info["role"] ?? "unknown") network, not of a \(options.variant.role); use another --out folder.")
             }

@@ -51,6 +51,7 @@ public final class TeacherTraining {
         if resume, FileManager.default.fileExists(atPath: checkpointURL.path) {
             trainer = try Trainer(checkpoint: checkpointURL)
             trainer.loss = options.schedule.loss
+            trainer.applyResumeLearningRate(options.schedule, progress: progress)
             samples = Int(trainer.net.info["train.samples"] ?? "") ?? 0
             best = Double(trainer.net.info["train.best_dsc"] ?? "") ?? -1
             progress("resuming from \(checkpointURL.path) at sample \(samples) (best validation DSC \(best))")
