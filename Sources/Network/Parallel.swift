@@ -8,8 +8,14 @@ public enum Engine {
     nonisolated(unsafe) private static var configuredThreads: Int = {
         OpenBLASCore.selectKernels()
         openblas_set_num_threads(1)
-        return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64))
+        return max(1, min(threadsFromEnvironment ?? ProcessInfo.processInfo.activeProcessorCount, 64))
     }()
+
+    /// `TUTOR_THREADS=N` caps the engine's workers (a shared server, or several runs side by
+    /// side); the core count does not see `taskset`.
+    static var threadsFromEnvironment: Int? {
+        ProcessInfo.processInfo.environment["TUTOR_THREADS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+    }
 
     /// The OpenBLAS kernel family in use (e.g. SkylakeX), for benchmark reports.
     public static var blasCore: String {
@@ -17,7 +23,8 @@ public enum Engine {
         return String(cString: openblas_get_corename())
     }
 
-    /// Worker count for every pass of the engine (default: the number of active cores).
+    /// Worker count for every pass of the engine (default: the number of active cores, or
+    /// `TUTOR_THREADS`).
     public static var threads: Int {
         get { configuredThreads }
         set { configuredThreads = max(1, newValue) }
