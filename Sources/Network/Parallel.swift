@@ -8,13 +8,28 @@ public enum Engine {
     nonisolated(unsafe) private static var configuredThreads: Int = {
         OpenBLASCore.selectKernels()
         openblas_set_num_threads(1)
-        return max(1, min(threadsFromEnvironment ?? ProcessInfo.processInfo.activeProcessorCount, 64))
+        return max(1, min(threadsFromEnvironment ?? usableCores, 64))
     }()
 
-    /// `TUTOR_THREADS=N` caps the engine's workers (a shared server, or several runs side by
-    /// side); the core count does not see `taskset`.
+    /// `TUTOR_THREADS=N` sets the engine's workers (a shared server, or several runs side by side).
     static var threadsFromEnvironment: Int? {
         ProcessInfo.processInfo.environment["TUTOR_THREADS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// The cores this process may run on: its CPU affinity (`taskset`, a container's cpuset),
+    /// not every core of the machine. Two workers taking turns on one core make a pass five
+    /// times slower, as each waits for the other's tiles.
+    static var usableCores: Int {
+        // Linux: the hex mask of /proc/self/status's "Cpus_allowed:" line (Glibc does not export
+        // sched_getaffinity to Swift).
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) {
+            let count = line.dropFirst("Cpus_allowed:".count).reduce(0) { sum, c in
+                sum + (c.hexDigitValue?.nonzeroBitCount ?? 0)
+            }
+            if count > 0 { return count }
+        }
+        return ProcessInfo.processInfo.activeProcessorCount
     }
 
     /// The OpenBLAS kernel family in use (e.g. SkylakeX), for benchmark reports.
