@@ -28,6 +28,16 @@ public final class Trainer {
         optimizer.learningRate = lr
     }
 
+    /// Writes how the network is being trained into its `train.recipe` metadata: the optimiser's
+    /// actual settings (a resumed run keeps its checkpoint's), then `details`. A resumed run
+    /// with other settings appends "; then …", so the file keeps its whole history.
+    public func recordRecipe(_ details: String) {
+        let now = "adam lr \(optimizer.learningRate), batch 1 x \(virtualBatch), loss \(loss.rawValue), \(details)"
+        let before = net.info["train.recipe"] ?? ""
+        guard !before.hasSuffix(now) else { return }
+        net.info["train.recipe"] = before.isEmpty ? now : "\(before); then \(now)"
+    }
+
     /// One sample: returns its loss (before the update).
     @discardableResult
     public func train(input: Tensor, target: Tensor) throws -> Double {

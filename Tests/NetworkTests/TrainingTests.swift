@@ -120,4 +120,17 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(changed.optimizer.learningRate, 1e-4)
         XCTAssertEqual(said, ["learning rate 0.001 → 0.0001"])
     }
+
+    /// The recipe in the metadata is the optimiser's actual one and keeps a resumed run's history.
+    func testRecipeRecordsActualSettingsAndHistory() {
+        let net = UNet3D(config: UNetConfig(inChannels: 2, outChannels: 1, channels: [4, 8]), seed: 9)
+        let trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: 1e-3), virtualBatch: 4, loss: .diceCrossEntropy)
+        trainer.recordRecipe("crop 64")
+        trainer.recordRecipe("crop 64")
+        XCTAssertEqual(net.info["train.recipe"], "adam lr 0.001, batch 1 x 4, loss dice+ce, crop 64")
+        trainer.optimizer.learningRate = 3e-4
+        trainer.recordRecipe("crop 64")
+        XCTAssertEqual(net.info["train.recipe"],
+                       "adam lr 0.001, batch 1 x 4, loss dice+ce, crop 64; then adam lr 0.0003, batch 1 x 4, loss dice+ce, crop 64")
+    }
 }

@@ -92,7 +92,7 @@ public final class StudentTraining {
                               virtualBatch: options.schedule.virtualBatch, loss: options.schedule.loss)
             try "samples,seconds,loss,validation_dsc\n".write(to: logURL, atomically: true, encoding: .utf8)
         }
-        describe(trainer.net)
+        describe(trainer)
         var rng = SeededGenerator.derived(seed: options.schedule.seed, index: UInt64(samples))
         var lines: [TeacherLogLine] = [], recentLoss: [Double] = []
         let start = Date(), firstSample = samples
@@ -128,13 +128,14 @@ public final class StudentTraining {
     }
 
     /// Records the recipe in the weights' metadata (provenance).
-    func describe(_ net: UNet3D) {
+    func describe(_ trainer: Trainer) {
+        let net = trainer.net
         net.info["role"] = options.variant.role
         net.info["input_names"] = "ct"
         net.info["output_names"] = options.variant == .do ? "tumour,box" : "tumour"
         net.info["spacing"] = "1,1,1.5"
         net.info["crop"] = "lung box + 8 mm, multiple of 16"
-        net.info["train.recipe"] = "adam lr \(options.schedule.learningRate), batch 1 x \(options.schedule.virtualBatch), loss \(options.schedule.loss.rawValue), train crop \(options.trainCrop), size-balanced tumour share \(options.tumourShare)"
+        trainer.recordRecipe("train crop \(options.trainCrop), size-balanced tumour share \(options.tumourShare)")
         net.info["train.cases"] = String(Set(train.map(\.caseName)).count)
         net.info["train.pseudo_cases"] = String(Set(train.filter(\.pseudo).map(\.caseName)).count)
     }

@@ -62,7 +62,7 @@ public final class TeacherTraining {
                               virtualBatch: options.schedule.virtualBatch, loss: options.schedule.loss)
             try "samples,seconds,loss,validation_dsc\n".write(to: logURL, atomically: true, encoding: .utf8)
         }
-        describe(trainer.net)
+        describe(trainer)
         var rng = SeededGenerator.derived(seed: options.schedule.seed, index: UInt64(samples))
         var lines: [TeacherLogLine] = [], recentLoss: [Double] = []
         let start = Date(), firstSample = samples
@@ -99,12 +99,13 @@ public final class TeacherTraining {
     }
 
     /// Records the recipe in the weights' metadata (provenance).
-    func describe(_ net: UNet3D) {
+    func describe(_ trainer: Trainer) {
+        let net = trainer.net
         net.info["role"] = options.role.rawValue
         net.info["input_names"] = options.role == .box ? "ct,box" : "ct"
         net.info["spacing"] = "1,1,1.5"
         net.info["crop"] = "128,128,128"
-        net.info["train.recipe"] = "adam lr \(options.schedule.learningRate), batch 1 x \(options.schedule.virtualBatch), soft dice, train crop \(options.trainCrop)"
+        trainer.recordRecipe("train crop \(options.trainCrop)")
         net.info["train.cases"] = String(Set(train.map(\.caseName)).count)
     }
 
