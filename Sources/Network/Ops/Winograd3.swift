@@ -93,15 +93,15 @@ enum Winograd3 {
 
     /// How one worker's scratch holds a unit of whole tile rows: the transformed input
     /// V[64][Cin][columns] and products M[64][Cout][columns], then the line buffers of the
-    /// transforms (32 half-lines in, 64 plane rows out). Each plane is padded by a cache line so
-    /// that the 64 planes a tile touches do not all fall in the same cache set (with
-    /// power-of-two strides every plane's store would evict the last).
+    /// transforms (32 half-lines in and 16 carried to the next tile row, 64 plane rows out).
+    /// Each plane is padded by a cache line so that the 64 planes a tile touches do not all fall
+    /// in the same cache set (with power-of-two strides every plane's store would evict the last).
     struct UnitLayout {
         let rowsPerUnit: Int, columns: Int
         let inputPlane: Int, outputPlane: Int, lineLength: Int
         var inputPlanes: Int { points * inputPlane }
         var outputPlanes: Int { points * outputPlane }
-        var scratchCount: Int { inputPlanes + outputPlanes + max(32 * lineLength, points * lineLength) }
+        var scratchCount: Int { inputPlanes + outputPlanes + max(48 * lineLength, points * lineLength) }
 
         /// Rows per unit: ~512 KB of transformed values, so that V and M stay in a core's L2
         /// between the transform that writes them and the GEMM that reads them (4 MB units, in
@@ -182,9 +182,15 @@ enum Winograd3 {
         let n = grid.w + 1
         @inline(__always) func even(_ zy: Int) -> UnsafeMutablePointer<T> { lines + zy * 2 * lineLength }
         @inline(__always) func odd(_ zy: Int) -> UnsafeMutablePointer<T> { lines + (zy * 2 + 1) * lineLength }
+        // The z-transformed half-lines of input rows y = 2, 3 of the last tile row: the next tile
+        // row of the same depth starts two input rows lower, so they are its rows y = 0, 1.
+        let carry = lines + 32 * lineLength
+        var previous = -1
         for row in rows {
             let z0 = 2 * (row / grid.h) - 1, y0 = 2 * (row % grid.h) - 1
-            for z in 0..<4 { for y in 0..<4 {
+            let reuse = previous == row - 1 && row % grid.h != 0
+            let firstY = reuse ? 2 : 0
+            for z in 0..<4 { for y in firstY..<4 {
                 let e = even(z * 4 + y), o = odd(z * 4 + y)
                 let iz = z0 + z, iy = y0 + y
                 guard iz >= 0 && iz < dims.a && iy >= 0 && iy < dims.b else {
@@ -207,7 +213,16 @@ enum Winograd3 {
             }}
             for half in 0..<2 {
                 let part = half == 0 ? even : odd
-                for y in 0..<4 { inputTransform(part(y), part(4 + y), part(8 + y), part(12 + y), count: n) }
+                for y in firstY..<4 { inputTransform(part(y), part(4 + y), part(8 + y), part(12 + y), count: n) }
+                for z in 0..<4 { for y in 0..<2 {
+                    let slot = carry + ((half * 4 + z) * 2 + y) * lineLength
+                    if reuse { part(z * 4 + y).update(from: slot, count: n) }
+                    slot.update(from: part(z * 4 + 2 + y), count: n)
+                }}
+            }
+            previous = row
+            for half in 0..<2 {
+                let part = half == 0 ? even : odd
                 for z in 0..<4 { inputTransform(part(z * 4), part(z * 4 + 1), part(z * 4 + 2), part(z * 4 + 3), count: n) }
             }
             let column0 = (row - rows.lowerBound) * grid.w
