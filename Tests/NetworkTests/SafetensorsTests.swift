@@ -1,5 +1,6 @@
 import Foundation
 import Volumes
+import TestSupport
 import XCTest
 @testable import Network
 

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 @testable import Network
 
 /// The project's `shared/` folder (sibling of the package root's parent), if present.
@@ -11,14 +12,6 @@ func sharedFolder(file: String = #filePath) -> URL? {
         dir.deleteLastPathComponent()
     }
     return nil
-}
-
-/// A fresh temporary folder, removed at the end of the test.
-func temporaryFolder(_ test: XCTestCase) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("network-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
 }
 
 /// Runs python3 with arguments; returns (status, combined output).

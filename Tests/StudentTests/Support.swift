@@ -1,25 +1,7 @@
 import Foundation
 import XCTest
+import TestSupport
 import Volumes
-
-/// A fresh temporary folder per test, removed afterwards.
-func temporaryFolder(_ test: XCTestCase) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tutor-student-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-    return dir
-}
-
-/// `shared/data/real/<name>` beside an ancestor of this file, or a skip when there is none.
-func sharedRealData(_ name: String) throws -> String {
-    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while url.path != "/" {
-        let candidate = url.deletingLastPathComponent().appendingPathComponent("shared/data/real/\(name)").path
-        if FileManager.default.fileExists(atPath: candidate) { return candidate }
-        url = url.deletingLastPathComponent()
-    }
-    throw XCTSkip("shared/data/real/\(name) is absent")
-}
 
 /// A synthetic chest with known anatomy on a 2 × 2 × 4 mm grid (90 × 70 × 40 voxels, RAS+ so the
 /// patient's left is at larger i): air (−1000 HU) around an elliptic body (40 HU), two ellipsoidal
@@ -59,11 +41,3 @@ struct SyntheticChest {
     }
 }
 
-func dice(_ a: [Float], _ b: [Float]) -> Double {
-    var both = 0.0, total = 0.0
-    for (x, y) in zip(a, b) {
-        let p: Double = x > 0.5 ? 1 : 0, q: Double = y > 0.5 ? 1 : 0
-        both += p * q; total += p + q
-    }
-    return total == 0 ? 1 : 2 * both / total
-}

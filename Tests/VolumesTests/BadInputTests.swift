@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import Volumes
 
@@ -8,7 +9,7 @@ final class BadInputTests: XCTestCase {
     var goodData: [UInt8] { [UInt8](repeating: 7, count: 4 * 3 * 2 * 2) }
 
     private func expect(_ bytes: [UInt8], named name: String, _ phrase: String, line: UInt = #line) throws {
-        let path = try temporaryFolder(self) + "/" + name
+        let path = try temporaryFolder(self).path + "/" + name
         try writeBytes(bytes, path)
         let message = assertTutorError(path, line: line) { _ = try VolumeIO.read(path) }
         XCTAssertTrue(message.contains(phrase), "\"\(message)\" lacks \"\(phrase)\"", line: line)
@@ -19,7 +20,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testTheCraftedFileIsValid() throws {
-        let path = try temporaryFolder(self) + "/ok.nii"
+        let path = try temporaryFolder(self).path + "/ok.nii"
         try writeBytes(header(), path)
         let v = try NIfTI.read(path)
         XCTAssertEqual(v.size, GridSize(4, 3, 2))
@@ -27,7 +28,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testMissingFolderEmptyGarbage() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         assertTutorError("\(dir)/absent.nii.gz") { _ = try VolumeIO.read("\(dir)/absent.nii.gz") }
         assertTutorError(dir) { _ = try NIfTI.read(dir) }
         try expect([], named: "empty.nii", "empty")
@@ -57,7 +58,7 @@ final class BadInputTests: XCTestCase {
     func testFourDimensionalFileWithSeveralVolumes() throws {
         try expect(header(dim: [4, 4, 3, 2, 5, 1, 1, 1]), named: "4d.nii", "holds 5 volumes")
         // A 4D header with a single volume is an ordinary 3D volume.
-        let path = try temporaryFolder(self) + "/4d1.nii"
+        let path = try temporaryFolder(self).path + "/4d1.nii"
         try writeBytes(header(dim: [4, 4, 3, 2, 1, 1, 1, 1]), path)
         XCTAssertEqual(try NIfTI.read(path).size, GridSize(4, 3, 2))
     }
@@ -83,7 +84,7 @@ final class BadInputTests: XCTestCase {
 
     func testLibniftiPrintsNothing() throws {
         // libnifti's own diagnostics would land on stderr next to our sentence; they must be off.
-        let path = try temporaryFolder(self) + "/bad.nii"
+        let path = try temporaryFolder(self).path + "/bad.nii"
         try writeBytes(header(datatype: 32), path)
         let saved = dup(2); let sink = open("/dev/null", O_WRONLY)
         let pipe = Pipe(); dup2(pipe.fileHandleForWriting.fileDescriptor, 2)

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import Volumes
 
@@ -17,7 +18,7 @@ final class FuzzTests: XCTestCase {
     }
 
     func testMutatedHeadersReadOrThrow() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         var v = linearVolume(GridSize(6, 5, 4))
         v.voxels = v.voxels.map { $0 * 10 }
         var random = SplitMix(state: 20211221)

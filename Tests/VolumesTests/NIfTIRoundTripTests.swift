@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import Volumes
 
@@ -6,7 +7,7 @@ final class NIfTIRoundTripTests: XCTestCase {
     let values: [Float] = [0, 1, 2, 7, 100, 127, 3, 9, 42, 5, 0, 1]
 
     func testEveryDatatypeRoundTripsThroughNiiAndNiiGz() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         var v = Volume(size: GridSize(3, 2, 2), spacing: SIMD3(0.5, 0.75, 2))
         v.voxels = values
         for type in VoxelType.allCases {
@@ -23,7 +24,7 @@ final class NIfTIRoundTripTests: XCTestCase {
     }
 
     func testSignedAndFractionalValuesSurviveTheirTypes() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         var v = Volume(size: GridSize(2, 2, 1), spacing: SIMD3(1, 1, 1))
         v.voxels = [-1024, 3071, -0.25, 1e-3]
         try NIfTI.write(v, to: "\(dir)/f.nii.gz", datatype: .float32)
@@ -37,7 +38,7 @@ final class NIfTIRoundTripTests: XCTestCase {
     }
 
     func testObliqueAffineIsKeptExactlyInSformAndQform() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         // A rotation by 90° about z with spacing (0.5, 0.75, 2) and a float32-exact origin.
         let affine = Affine(rows: [0, -0.75, 0, 12.5, 0.5, 0, 0, -7.25, 0, 0, 2, 100.125, 0, 0, 0, 1])
         let v = Volume(size: GridSize(4, 3, 2), spacing: SIMD3(0.5, 0.75, 2), affine: affine)
@@ -61,7 +62,7 @@ final class NIfTIRoundTripTests: XCTestCase {
     }
 
     func testNIfTI2KeepsDoublePrecisionAffine() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         let spacing = SIMD3(0.5703125, 0.5703125, 5.0)
         let affine = Affine(rows: [-spacing.x, 0, 0, 146.123456789, 0, -spacing.y, 0, 325.1, 0, 0, 5, -777.5, 0, 0, 0, 1])
         var v = Volume(size: GridSize(3, 3, 3), spacing: spacing, affine: affine)
@@ -75,7 +76,7 @@ final class NIfTIRoundTripTests: XCTestCase {
     }
 
     func testSclSlopeAndInterceptAreApplied() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         let raw: [Int16] = [0, 1, 2, -3]
         let data = raw.flatMap { v in withUnsafeBytes(of: v.littleEndian) { Array($0) } }
         let file = craftNIfTI1(dim: [3, 2, 2, 1, 1, 1, 1, 1], datatype: 4, bitpix: 16, pixdim: [1, 1, 1, 1, 0, 0, 0, 0],
@@ -89,7 +90,7 @@ final class NIfTIRoundTripTests: XCTestCase {
     }
 
     func testBigEndianFileIsSwapped() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         let raw: [Float] = [1.5, -2, 1000, 0.125]
         let data = raw.flatMap { v in withUnsafeBytes(of: v.bitPattern.bigEndian) { Array($0) } }
         let file = craftNIfTI1(dim: [3, 2, 1, 2, 1, 1, 1, 1], datatype: 16, bitpix: 32,
@@ -102,7 +103,7 @@ final class NIfTIRoundTripTests: XCTestCase {
     }
 
     func testMultiMemberGzipIsReadWhole() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         var v = Volume(size: GridSize(200, 100, 60), spacing: SIMD3(1, 1, 1))
         for n in v.voxels.indices { v.voxels[n] = Float(n % 4093) }
         try NIfTI.write(v, to: "\(dir)/big.nii.gz", datatype: .float32)   // 4.8 MB: two gzip members
@@ -110,7 +111,7 @@ final class NIfTIRoundTripTests: XCTestCase {
     }
 
     func testNibabelReadsWhatTutorWrites() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         let v = linearVolume()
         try NIfTI.write(v, to: "\(dir)/l.nii.gz", datatype: .float32)
         let script = """

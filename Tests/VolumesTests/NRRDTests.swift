@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import Volumes
 
@@ -26,7 +27,7 @@ final class NRRDTests: XCTestCase {
     let values: [Int16] = [-1024, 0, 1, 2, 3, 100, 200, 300, 400, 500, 1000, 3071]
 
     func testRawAndGzipShortLPSBecomeRAS() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         let data = values.flatMap { v in withUnsafeBytes(of: v.littleEndian) { Array($0) } }
         let gz = Gzip.compress(data.withUnsafeBytes { $0 }, level: 6).flatMap { $0 }
         for (name, encoding, payload) in [("raw", "raw", data), ("gz", "gzip", gz)] {
@@ -43,7 +44,7 @@ final class NRRDTests: XCTestCase {
     }
 
     func testBigEndianFloatAndRASSpace() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         let floats: [Float] = (0..<12).map { Float($0) * 0.5 - 2 }
         let data = floats.flatMap { v in withUnsafeBytes(of: v.bitPattern.bigEndian) { Array($0) } }
         try writeBytes(nrrd(type: "float", encoding: "raw", endian: "big", data: data, space: "right-anterior-superior"), "\(dir)/f.nrrd")
@@ -54,7 +55,7 @@ final class NRRDTests: XCTestCase {
     }
 
     func testOtherTypes() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         for (type, size) in [("uchar", 1), ("unsigned short", 2), ("int", 4), ("double", 8)] {
             let data: [UInt8] = (0..<12).flatMap { n -> [UInt8] in
                 switch size {
@@ -74,7 +75,7 @@ final class NRRDTests: XCTestCase {
     }
 
     func testBadNRRDs() throws {
-        let dir = try temporaryFolder(self)
+        let dir = try temporaryFolder(self).path
         let data = [UInt8](repeating: 0, count: 24)
         let cases: [(String, [UInt8], String)] = [
             ("notnrrd.nrrd", Array("PNG and more bytes".utf8), "not a NRRD"),

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import Volumes
 
@@ -6,7 +7,7 @@ import XCTest
 final class ScipyParityTests: XCTestCase {
     func testPreprocessMatchesScipyOnLung1() throws {
         let ct = try sharedRealData("lung1") + "/ct.nii.gz"
-        let out = try temporaryFolder(self) + "/pp.nii.gz"
+        let out = try temporaryFolder(self).path + "/pp.nii.gz"
         try NIfTI.write(Preprocess()(try NIfTI.read(ct)), to: out, datatype: .float32)
         let script = """
         import sys, nibabel as nib, numpy as np

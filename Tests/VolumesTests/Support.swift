@@ -1,25 +1,7 @@
 import Foundation
 import XCTest
+import TestSupport
 @testable import Volumes
-
-/// A fresh temporary folder per test, removed afterwards.
-func temporaryFolder(_ test: XCTestCase) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tutor-volumes-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
-    return dir
-}
-
-/// `shared/data/real/<name>` beside an ancestor of this file, or a skip when there is none.
-func sharedRealData(_ name: String) throws -> String {
-    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while url.path != "/" {
-        let candidate = url.deletingLastPathComponent().appendingPathComponent("shared/data/real/\(name)").path
-        if FileManager.default.fileExists(atPath: candidate) { return candidate }
-        url = url.deletingLastPathComponent()
-    }
-    throw XCTSkip("shared/data/real/\(name) is absent")
-}
 
 /// Asserts that `body` throws a TutorError whose message names `path`; returns the message.
 @discardableResult
@@ -43,16 +25,6 @@ func linearVolume(_ size: GridSize = GridSize(9, 7, 5), spacing: SIMD3<Double> =
                    affine: Affine(rows: [-spacing.x, 0, 0, 10.5, 0, -spacing.y, 0, -20.25, 0, 0, spacing.z, 30, 0, 0, 0, 1]))
     for k in 0..<size.k { for j in 0..<size.j { for i in 0..<size.i { v[i, j, k] = Float(3 * i - 2 * j + 5 * k + 1) } } }
     return v
-}
-
-/// Dice similarity of two 0/1 arrays (values ≥ 0.5 count as foreground).
-func dice(_ a: [Float], _ b: [Float]) -> Double {
-    var both = 0, na = 0, nb = 0
-    for n in a.indices {
-        let x = a[n] >= 0.5, y = b[n] >= 0.5
-        if x { na += 1 }; if y { nb += 1 }; if x && y { both += 1 }
-    }
-    return na + nb == 0 ? 1 : 2 * Double(both) / Double(na + nb)
 }
 
 /// A minimal single-file NIfTI-1 written byte by byte (independent of tutor's writer):
