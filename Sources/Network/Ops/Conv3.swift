@@ -12,23 +12,33 @@ enum Conv3 {
     }
 
     /// output = conv(input, weights). `outputs` splits Cout into consecutive contiguous blocks
-    /// (pointer, channels); with `accumulate` the result is added to what they hold. Stride-1
-    /// layers wide enough for it go through Winograd's F(2,3) (`Winograd3`), narrower stride-1
-    /// layers through im2col of shifted lines (`Conv3Shifted`), stride 2 through im2col + GEMM.
+    /// (pointer, channels); with `accumulate` the result is added to what they hold, by the
+    /// layer's `method`.
     static func forward<T: NetScalar>(
         input: [UnsafePointer<T>], inDims: Dims, stride: Int, weights: UnsafePointer<T>,
         outputs: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
     ) {
-        if stride == 1 && Winograd3.enabled {
-            if Winograd3.pays(cin: input.count, cout: outputs.reduce(0) { $0 + $1.1 }) {
-                return Winograd3.forward(input: input, dims: inDims, weights: weights, outputs: outputs,
-                                         accumulate: accumulate, scratch: scratch)
-            }
-            return Conv3Shifted.forward(input: input, dims: inDims, weights: weights, outputs: outputs,
-                                        accumulate: accumulate, scratch: scratch)
+        switch method(stride: stride, cin: input.count, cout: outputs.reduce(0) { $0 + $1.1 }) {
+        case .winograd:
+            Winograd3.forward(input: input, dims: inDims, weights: weights, outputs: outputs,
+                              accumulate: accumulate, scratch: scratch)
+        case .shiftedLines:
+            Conv3Shifted.forward(input: input, dims: inDims, weights: weights, outputs: outputs,
+                                 accumulate: accumulate, scratch: scratch)
+        case .im2col:
+            forwardIm2col(input: input, inDims: inDims, stride: stride, weights: weights, outputs: outputs,
+                          accumulate: accumulate, scratch: scratch)
         }
-        forwardIm2col(input: input, inDims: inDims, stride: stride, weights: weights, outputs: outputs,
-                      accumulate: accumulate, scratch: scratch)
+    }
+
+    /// How a layer is computed, forward and weight gradient alike.
+    enum Method { case winograd, shiftedLines, im2col }
+
+    /// F(2,3) for stride-1 layers wide enough for it, shifted lines for the narrower stride-1
+    /// layers, im2col for stride 2 (and for everything with `TUTOR_CONV=im2col`).
+    static func method(stride: Int, cin: Int, cout: Int) -> Method {
+        guard stride == 1 && Winograd3.enabled else { return .im2col }
+        return Winograd3.pays(cin: cin, cout: cout) ? .winograd : .shiftedLines
     }
 
     /// `forward` as im2col + GEMM over row tiles, for any stride and width.
@@ -74,16 +84,17 @@ enum Conv3 {
         input: [UnsafePointer<T>], inDims: Dims, stride: Int, dOutput: UnsafePointer<T>, cout: Int,
         dWeights: UnsafeMutablePointer<T>, scratch: Scratch<T>
     ) {
-        if stride == 1 && Winograd3.enabled {
-            if Winograd3.pays(cin: input.count, cout: cout) {
-                return Winograd3.weightGradient(input: input, dims: inDims, dOutput: dOutput, cout: cout,
-                                                dWeights: dWeights, scratch: scratch)
-            }
-            return Conv3Shifted.weightGradient(input: input, dims: inDims, dOutput: dOutput, cout: cout,
-                                               dWeights: dWeights, scratch: scratch)
+        switch method(stride: stride, cin: input.count, cout: cout) {
+        case .winograd:
+            Winograd3.weightGradient(input: input, dims: inDims, dOutput: dOutput, cout: cout,
+                                     dWeights: dWeights, scratch: scratch)
+        case .shiftedLines:
+            Conv3Shifted.weightGradient(input: input, dims: inDims, dOutput: dOutput, cout: cout,
+                                        dWeights: dWeights, scratch: scratch)
+        case .im2col:
+            weightGradientIm2col(input: input, inDims: inDims, stride: stride, dOutput: dOutput, cout: cout,
+                                 dWeights: dWeights, scratch: scratch)
         }
-        weightGradientIm2col(input: input, inDims: inDims, stride: stride, dOutput: dOutput, cout: cout,
-                             dWeights: dWeights, scratch: scratch)
     }
 
     /// `weightGradient` as im2col tiles times dOutput, for any stride and width.
