@@ -6,8 +6,9 @@
 /// scratch tile, which is then copied (or added) into the output rows.
 ///
 /// Shapes as `Conv3.forward`: input Cin channels of `dims`; weights [Cout, Cin·27]; output
-/// [Cout, dims]. The weight gradient uses the same lines. For the 8-channel layers of a 128³ teacher this writes 72 instead of 216 values
-/// per output voxel and channel pair before GEMM, which was a fifth of the forward pass.
+/// [Cout, dims]. The weight gradient uses the same lines. For the 8-channel layers of a 128³
+/// teacher this writes 72 instead of 216 values per output voxel before GEMM (im2col's copies
+/// were a fifth of that network's forward pass).
 enum Conv3Shifted {
     static func forward<T: NetScalar>(
         input: [UnsafePointer<T>], dims: Dims, weights: UnsafePointer<T>,
