@@ -14,22 +14,14 @@ enum Conv3Shifted {
         input: [UnsafePointer<T>], dims: Dims, weights: UnsafePointer<T>,
         outputs: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
     ) {
-        let cin = input.count, k = cin * 9, w = dims.c, pitch = w + 2
         let cout = outputs.reduce(0) { $0 + $1.1 }
-        // The weights of tap kw as a [Cout, Cin·9] matrix (PyTorch's order has kw innermost).
+        let plan = Plan(dims: dims, cin: input.count, cout: cout, scratch: scratch)
+        let k = plan.k, w = dims.c, pitch = plan.pitch
         let tapWeights = Buffer<T>(count: 3 * cout * k)
-        for kw in 0..<3 {
-            for co in 0..<cout { for r in 0..<k {
-                tapWeights.pointer[(kw * cout + co) * k + r] = weights[co * cin * 27 + r * 3 + kw]
-            }}
-        }
-        let tiling = RowTiling(rows: dims.a * dims.b, rowLength: pitch, k: k, workers: Engine.threads)
-        let lineLength = tiling.maxColumns + 2
-        scratch.reserve(workers: Engine.threads, count: k * lineLength + cout * tiling.maxColumns)
-        Engine.forEachTile(tiling.tiles) { tile, worker in
-            let rows = tiling.range(tile)
-            let n = rows.count * pitch, ldb = n + 2
-            let col = scratch.block(worker), product = col + k * lineLength
+        plan.forEachWeight { perTap, pytorch in tapWeights.pointer[perTap] = weights[pytorch] }
+        Engine.forEachTile(plan.tiling.tiles) { tile, worker in
+            let (rows, n, ldb) = plan.tile(tile)
+            let col = scratch.block(worker), product = col + plan.linesCount
             paddedLines(input: input, dims: dims, rows: rows, col: col, ldb: ldb)
             let step = Conv3.unpackedColumns(m: cout, k: k, columns: n)
             for j in Swift.stride(from: 0, to: n, by: step) {
@@ -61,15 +53,12 @@ enum Conv3Shifted {
         input: [UnsafePointer<T>], dims: Dims, dOutput: UnsafePointer<T>, cout: Int,
         dWeights: UnsafeMutablePointer<T>, scratch: Scratch<T>
     ) {
-        let cin = input.count, k = cin * 9, w = dims.c, pitch = w + 2
-        let tiling = RowTiling(rows: dims.a * dims.b, rowLength: pitch, k: k, workers: Engine.threads)
-        let lineLength = tiling.maxColumns + 2
-        scratch.reserve(workers: Engine.threads, count: k * lineLength + cout * tiling.maxColumns)
+        let plan = Plan(dims: dims, cin: input.count, cout: cout, scratch: scratch)
+        let k = plan.k, w = dims.c, pitch = plan.pitch
         let partials = Partials<T>(workers: Engine.threads, count: 3 * cout * k)
-        Engine.forEachTile(tiling.tiles) { tile, worker in
-            let rows = tiling.range(tile)
-            let n = rows.count * pitch, ldb = n + 2
-            let col = scratch.block(worker), dy = col + k * lineLength
+        Engine.forEachTile(plan.tiling.tiles) { tile, worker in
+            let (rows, n, ldb) = plan.tile(tile)
+            let col = scratch.block(worker), dy = col + plan.linesCount
             paddedLines(input: input, dims: dims, rows: rows, col: col, ldb: ldb)
             for co in 0..<cout {
                 let src = dOutput + co * dims.count + rows.lowerBound * w
@@ -92,10 +81,36 @@ enum Conv3Shifted {
         }
         let sum = Buffer<T>(count: 3 * cout * k, zeroed: true)
         partials.add(into: sum.pointer)
-        for kw in 0..<3 {
-            for co in 0..<cout { for r in 0..<k {
-                dWeights[co * cin * 27 + r * 3 + kw] += sum.pointer[(kw * cout + co) * k + r]
-            }}
+        plan.forEachWeight { perTap, pytorch in dWeights[pytorch] += sum.pointer[perTap] }
+    }
+
+    /// What forward and weight gradient share: the row tiles (on the padded row pitch), each
+    /// worker's scratch (the lines, then a [Cout, columns] block), and the weight order.
+    private struct Plan {
+        let cin: Int, cout: Int, k: Int, pitch: Int
+        let tiling: RowTiling
+        /// Values of the lines block ahead of the [Cout, columns] block in a worker's scratch.
+        let linesCount: Int
+
+        init<T>(dims: Dims, cin: Int, cout: Int, scratch: Scratch<T>) {
+            self.cin = cin; self.cout = cout; k = cin * 9; pitch = dims.c + 2
+            tiling = RowTiling(rows: dims.a * dims.b, rowLength: pitch, k: k, workers: Engine.threads)
+            linesCount = k * (tiling.maxColumns + 2)
+            scratch.reserve(workers: Engine.threads, count: linesCount + cout * tiling.maxColumns)
+        }
+
+        /// A tile's output rows, its columns on the padded grid, and the lines' row stride.
+        func tile(_ index: Int) -> (rows: Range<Int>, columns: Int, ldb: Int) {
+            let rows = tiling.range(index)
+            return (rows, rows.count * pitch, rows.count * pitch + 2)
+        }
+
+        /// Pairs each weight's index in the three per-tap [Cout, Cin·9] blocks with its index in
+        /// PyTorch's [Cout, Cin·27] (kw innermost).
+        func forEachWeight(_ body: (_ perTap: Int, _ pytorch: Int) -> Void) {
+            for kw in 0..<3 { for co in 0..<cout { for r in 0..<k {
+                body((kw * cout + co) * k + r, co * cin * 27 + r * 3 + kw)
+            }}}
         }
     }
 
