@@ -43,7 +43,8 @@ final class UNetGraph<T: NetScalar> {
     private struct BlockState {
         let input: Segments
         let inDims: Dims, outDims: Dims, stride: Int, cout: Int
-        let xhat: Buffer<T>, rstd: Buffer<T>
+        /// The conv's output (the norm's input) and its channel statistics.
+        let conv: Buffer<T>, mean: Buffer<T>, rstd: Buffer<T>
     }
 
     private final class Cache {
@@ -125,8 +126,8 @@ final class UNetGraph<T: NetScalar> {
         Conv3.forward(input: channelPointers(input, spatial: inDims.count).map { UnsafePointer($0) }, inDims: inDims,
                       stride: stride, weights: param("\(prefix).conv.weight"),
                       outputs: [(conv.pointer, cout)], accumulate: false, scratch: scratch)
-        let y = normAct(prefix, conv, channels: cout, spatial: od.count, state: state) { xhat, rstd in
-            BlockState(input: input, inDims: inDims, outDims: od, stride: stride, cout: cout, xhat: xhat, rstd: rstd)
+        let y = normAct(prefix, conv, channels: cout, spatial: od.count, state: state) { mean, rstd in
+            BlockState(input: input, inDims: inDims, outDims: od, stride: stride, cout: cout, conv: conv, mean: mean, rstd: rstd)
         }
         return (y, od)
     }
@@ -137,19 +138,19 @@ final class UNetGraph<T: NetScalar> {
         let conv = Buffer<T>(count: cout * od.count, pool: pool)
         ConvTranspose2.forward(input: input.pointer, cin: cin, inDims: inDims, weights: param("\(prefix).conv.weight"),
                                cout: cout, output: conv.pointer, scratch: scratch)
-        return normAct(prefix, conv, channels: cout, spatial: od.count, state: state) { xhat, rstd in
-            BlockState(input: [(input, cin)], inDims: inDims, outDims: od, stride: 2, cout: cout, xhat: xhat, rstd: rstd)
+        return normAct(prefix, conv, channels: cout, spatial: od.count, state: state) { mean, rstd in
+            BlockState(input: [(input, cin)], inDims: inDims, outDims: od, stride: 2, cout: cout, conv: conv, mean: mean, rstd: rstd)
         }
     }
 
     private func normAct(_ prefix: String, _ conv: Buffer<T>, channels: Int, spatial: Int, state: Cache?,
-                         record: (Buffer<T>, Buffer<T>) -> BlockState) -> Buffer<T> {
-        let rstd = Buffer<T>(count: channels)
+                         record: (_ mean: Buffer<T>, _ rstd: Buffer<T>) -> BlockState) -> Buffer<T> {
+        let mean = Buffer<T>(count: channels), rstd = Buffer<T>(count: channels)
         let y = state == nil ? nil : Buffer<T>(count: conv.count, pool: pool)
         NormPReLU.forward(x: conv.pointer, channels: channels, spatial: spatial,
                           gamma: param("\(prefix).norm.weight"), beta: param("\(prefix).norm.bias"),
-                          slope: param("\(prefix).act.weight"), y: y?.pointer, rstd: rstd.pointer)
-        state?.blocks[prefix] = record(conv, rstd)
+                          slope: param("\(prefix).act.weight"), y: y?.pointer, mean: mean.pointer, rstd: rstd.pointer)
+        state?.blocks[prefix] = record(mean, rstd)
         return y ?? conv
     }
 
@@ -223,9 +224,9 @@ final class UNetGraph<T: NetScalar> {
     }
 
     private func normActBackward(_ prefix: String, _ s: BlockState, dy: Buffer<T>) {
-        NormPReLU.backward(dy: dy.pointer, xhat: s.xhat.pointer, channels: s.cout, spatial: s.outDims.count,
+        NormPReLU.backward(dy: dy.pointer, x: s.conv.pointer, channels: s.cout, spatial: s.outDims.count,
                            gamma: param("\(prefix).norm.weight"), beta: param("\(prefix).norm.bias"),
-                           slope: param("\(prefix).act.weight"), rstd: s.rstd.pointer,
+                           slope: param("\(prefix).act.weight"), mean: s.mean.pointer, rstd: s.rstd.pointer,
                            dGamma: grad("\(prefix).norm.weight"), dBeta: grad("\(prefix).norm.bias"),
                            dSlope: grad("\(prefix).act.weight"))
     }
@@ -234,13 +235,9 @@ final class UNetGraph<T: NetScalar> {
         let s = state.blocks[prefix]!
         normActBackward(prefix, s, dy: dy)
         let input = channelPointers(s.input, spatial: s.inDims.count).map { UnsafePointer($0) }
-        Conv3.weightGradient(input: input, inDims: s.inDims, stride: s.stride, dOutput: dy.pointer, cout: s.cout,
-                             dWeights: grad("\(prefix).conv.weight"), scratch: scratch)
-        if let dInput {
-            Conv3.inputGradient(dOutput: dy.pointer, cout: s.cout, inDims: s.inDims, stride: s.stride,
-                                weights: param("\(prefix).conv.weight"),
-                                dInput: dInput.map { ($0.buffer.pointer, $0.channels) }, accumulate: accumulate, scratch: scratch)
-        }
+        Conv3.backward(input: input, inDims: s.inDims, stride: s.stride, weights: param("\(prefix).conv.weight"),
+                       dOutput: dy.pointer, cout: s.cout, dWeights: grad("\(prefix).conv.weight"),
+                       dInput: dInput?.map { ($0.buffer.pointer, $0.channels) }, accumulate: accumulate, scratch: scratch)
         state.blocks[prefix] = nil
     }
 

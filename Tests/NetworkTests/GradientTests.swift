@@ -90,19 +90,22 @@ final class GradientTests: XCTestCase {
         let x = randomBuffer(c * n, scale: 2), r = randomBuffer(c * n)
         let gamma = Buffer<Double>([1.2, 0.7, -0.5]), beta = Buffer<Double>([0.1, -0.3, 0.2]), slope = Buffer<Double>([0.25, 0.05, 0.4])
         func loss() -> Double {
-            let work = Buffer<Double>(x.array), rstd = Buffer<Double>(count: c)
+            let work = Buffer<Double>(x.array), mean = Buffer<Double>(count: c), rstd = Buffer<Double>(count: c)
             NormPReLU.forward(x: work.pointer, channels: c, spatial: n, gamma: gamma.pointer, beta: beta.pointer,
-                              slope: slope.pointer, y: nil, rstd: rstd.pointer)
+                              slope: slope.pointer, y: nil, mean: mean.pointer, rstd: rstd.pointer)
             return project(work, r)
         }
-        let xhat = Buffer<Double>(x.array), y = Buffer<Double>(count: x.count), rstd = Buffer<Double>(count: c)
-        NormPReLU.forward(x: xhat.pointer, channels: c, spatial: n, gamma: gamma.pointer, beta: beta.pointer,
-                          slope: slope.pointer, y: y.pointer, rstd: rstd.pointer)
+        let kept = Buffer<Double>(x.array), y = Buffer<Double>(count: x.count)
+        let mean = Buffer<Double>(count: c), rstd = Buffer<Double>(count: c)
+        NormPReLU.forward(x: kept.pointer, channels: c, spatial: n, gamma: gamma.pointer, beta: beta.pointer,
+                          slope: slope.pointer, y: y.pointer, mean: mean.pointer, rstd: rstd.pointer)
         XCTAssertEqual(project(y, r), loss(), accuracy: 1e-9, "training and inference paths agree")
+        XCTAssertEqual(kept.array, x.array, "training keeps the norm's input as it was")
         let d = Buffer<Double>(r.array)
         let dG = Buffer<Double>(count: c, zeroed: true), dB = Buffer<Double>(count: c, zeroed: true), dS = Buffer<Double>(count: c, zeroed: true)
-        NormPReLU.backward(dy: d.pointer, xhat: xhat.pointer, channels: c, spatial: n, gamma: gamma.pointer, beta: beta.pointer,
-                           slope: slope.pointer, rstd: rstd.pointer, dGamma: dG.pointer, dBeta: dB.pointer, dSlope: dS.pointer)
+        NormPReLU.backward(dy: d.pointer, x: kept.pointer, channels: c, spatial: n, gamma: gamma.pointer, beta: beta.pointer,
+                           slope: slope.pointer, mean: mean.pointer, rstd: rstd.pointer,
+                           dGamma: dG.pointer, dBeta: dB.pointer, dSlope: dS.pointer)
         checkGradient("norm input", x: x.pointer, count: x.count, analytic: d.array, loss: loss)
         checkGradient("norm scale", x: gamma.pointer, count: c, analytic: dG.array, loss: loss)
         checkGradient("norm shift", x: beta.pointer, count: c, analytic: dB.array, loss: loss)
