@@ -83,6 +83,43 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// The fused backward (dW and dX in one pass) gives im2col's weight gradient and the input
+    /// gradient of the im2col path (the flipped-kernel conv), both added onto what they held or
+    /// the input gradient overwritten, with dX split in two blocks as a concat's.
+    func testFusedBackwardMatchesIm2col() {
+        Winograd3.enabled = false   // the reference input gradient: plain im2col
+        defer { Winograd3.enabled = true }
+        for (dims, accumulate) in [(Dims(5, 7, 3), false), (Dims(6, 4, 19), true), (Dims(8, 8, 8), true), (Dims(1, 1, 1), false)] {
+            let cin = 9, cout = 10, split = 4
+            let scratch = Scratch<Double>()
+            let x = random(cin * dims.count, Double.self), dy = random(cout * dims.count, Double.self)
+            let w = random(cout * cin * 27, Double.self)
+            let inputs = (0..<cin).map { UnsafePointer(x.channel($0, spatial: dims.count)) }
+            let dW0 = random(cout * cin * 27, Double.self), dX0 = random(cin * dims.count, Double.self)
+            let dWa = Buffer<Double>(dW0.array), dWb = Buffer<Double>(dW0.array)
+            let dXa = Buffer<Double>(dX0.array), dXb = Buffer<Double>(dX0.array)
+            let blocks: (Buffer<Double>) -> [(UnsafeMutablePointer<Double>, Int)] = {
+                [($0.pointer, split), ($0.pointer + split * dims.count, cin - split)]
+            }
+            Winograd3.backward(input: inputs, dims: dims, weights: w.pointer, dOutput: dy.pointer, cout: cout,
+                               dWeights: dWa.pointer, dInput: blocks(dXa), accumulate: accumulate, scratch: scratch)
+            Conv3.weightGradientIm2col(input: inputs, inDims: dims, stride: 1, dOutput: dy.pointer, cout: cout,
+                                       dWeights: dWb.pointer, scratch: scratch)
+            Conv3.inputGradient(dOutput: dy.pointer, cout: cout, inDims: dims, stride: 1, weights: w.pointer,
+                                dInput: blocks(dXb), accumulate: accumulate, scratch: scratch)
+            for (name, a, b, start) in [("dW", dWa, dWb, dW0), ("dX", dXa, dXb, dX0)] {
+                var diff = 0.0, norm = 0.0
+                for i in 0..<a.count {
+                    diff += (a.pointer[i] - b.pointer[i]) * (a.pointer[i] - b.pointer[i])
+                    let change = name == "dX" && !accumulate ? b.pointer[i] : b.pointer[i] - start.pointer[i]
+                    norm += change * change
+                }
+                XCTAssertGreaterThan(norm, 0, "\(name) \(dims)")
+                XCTAssertLessThan((diff / norm).squareRoot(), 1e-12, "\(name) \(dims) accumulate \(accumulate)")
+            }
+        }
+    }
+
     func testMatchesIm2colInFloat() {
         let error = compare(Float.self, dims: Dims(12, 10, 34), cin: 16, cout: 8, accumulate: false)
         XCTAssertLessThan(error, 1e-5)

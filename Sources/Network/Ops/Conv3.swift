@@ -78,6 +78,27 @@ enum Conv3 {
         return limit >= 32 ? min(limit, columns) : columns
     }
 
+    /// The layer's backward pass: dWeights += its weight gradient and, when `dInput` is given,
+    /// dInput (+)= its input gradient (as `weightGradient` and `inputGradient`). F(2,3) layers do
+    /// both in one pass over dOutput (`Winograd3.backward`).
+    static func backward<T: NetScalar>(
+        input: [UnsafePointer<T>], inDims: Dims, stride: Int, weights: UnsafePointer<T>,
+        dOutput: UnsafePointer<T>, cout: Int, dWeights: UnsafeMutablePointer<T>,
+        dInput: [(UnsafeMutablePointer<T>, Int)]?, accumulate: Bool, scratch: Scratch<T>
+    ) {
+        if let dInput, method(stride: stride, cin: input.count, cout: cout) == .winograd {
+            Winograd3.backward(input: input, dims: inDims, weights: weights, dOutput: dOutput, cout: cout,
+                               dWeights: dWeights, dInput: dInput, accumulate: accumulate, scratch: scratch)
+            return
+        }
+        weightGradient(input: input, inDims: inDims, stride: stride, dOutput: dOutput, cout: cout,
+                       dWeights: dWeights, scratch: scratch)
+        if let dInput {
+            inputGradient(dOutput: dOutput, cout: cout, inDims: inDims, stride: stride, weights: weights,
+                          dInput: dInput, accumulate: accumulate, scratch: scratch)
+        }
+    }
+
     /// dWeights[Cout, Cin·27] += dOutput[Cout, outDims] · im2col(input)ᵀ, by the method `forward`
     /// uses for the layer.
     static func weightGradient<T: NetScalar>(

@@ -31,6 +31,63 @@ extension Winograd3 {
         transformWeightsAdjoint(dU.pointer, cout: cout, cin: cin, addingTo: dWeights)
     }
 
+    /// The weight gradient and the input gradient of one layer in a single pass over its tile
+    /// rows. The input gradient is the stride-1 conv of dY with the kernel flipped and its channel
+    /// axes swapped, whose tiles are the weight gradient's: each unit reads its dY rows once for
+    /// both (dM for dW, then dY's own input transform for dX), while they are still in cache,
+    /// instead of two passes over all of dY. dInput splits Cin into contiguous blocks, as
+    /// `Conv3.inputGradient`; with `accumulate` false it is overwritten.
+    static func backward<T: NetScalar>(
+        input: [UnsafePointer<T>], dims: Dims, weights: UnsafePointer<T>, dOutput: UnsafePointer<T>, cout: Int,
+        dWeights: UnsafeMutablePointer<T>, dInput: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool,
+        scratch: Scratch<T>
+    ) {
+        let cin = input.count
+        let flipped = Buffer<T>(count: cin * cout * 27)
+        for co in 0..<cout { for ci in 0..<cin { for j in 0..<27 {
+            flipped.pointer[(ci * cout + co) * 27 + 26 - j] = weights[(co * cin + ci) * 27 + j]
+        }}}
+        let uFlipped = Buffer<T>(count: points * cin * cout)   // [ξ][ci][co]
+        transformWeights(flipped.pointer, cout: cin, cin: cout, into: uFlipped.pointer)
+        let dInputChannels = dInput.flatMap { block in (0..<block.1).map { block.0 + $0 * dims.count } }
+        let partials = Partials<T>(workers: Engine.threads, count: points * cout * cin)
+        forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
+            let layout = unit.layout
+            // dW: dM (in m) against the input's V.
+            for co in 0..<cout {
+                transformOutputAdjoint(dOutput + co * dims.count, grid: unit.grid, rows: unit.rows, lines: unit.lines,
+                                       into: unit.m + co * layout.columns, planeStride: layout.outputPlane)
+            }
+            let dU = partials.block(unit.worker)
+            for xi in 0..<points {
+                T.gemm(transA: false, transB: true, m: cout, n: cin, k: unit.tiles,
+                       alpha: 1, a: unit.m + xi * layout.outputPlane, lda: layout.columns,
+                       b: unit.v + xi * layout.inputPlane, ldb: layout.columns,
+                       beta: 1, c: dU + xi * cout * cin, ldc: cin)
+            }
+            // dX: dY's V (Cout channels, into m's planes), times the flipped kernel, into v's
+            // planes (Cin channels), then the output transform onto dInput.
+            for co in 0..<cout {
+                transformInput(dOutput + co * dims.count, grid: unit.grid, rows: unit.rows, lines: unit.lines,
+                               lineLength: layout.lineLength, into: unit.m + co * layout.columns,
+                               planeStride: layout.outputPlane)
+            }
+            for xi in 0..<points {
+                T.gemm(transA: false, transB: false, m: cin, n: unit.tiles, k: cout,
+                       alpha: 1, a: uFlipped.pointer + xi * cin * cout, lda: cout,
+                       b: unit.m + xi * layout.outputPlane, ldb: layout.columns,
+                       beta: 0, c: unit.v + xi * layout.inputPlane, ldc: layout.columns)
+            }
+            for ci in 0..<cin {
+                transformOutput(unit.v + ci * layout.columns, planeStride: layout.inputPlane, grid: unit.grid,
+                                rows: unit.rows, lines: unit.lines, into: dInputChannels[ci], accumulate: accumulate)
+            }
+        }
+        let dU = Buffer<T>(count: points * cout * cin, zeroed: true)
+        partials.add(into: dU.pointer)
+        transformWeightsAdjoint(dU.pointer, cout: cout, cin: cin, addingTo: dWeights)
+    }
+
     /// dM[ξ][column] = (A ⊗ A ⊗ A) of each tile's 2×2×2 block of dY (zero outside the volume),
     /// for the tiles in `rows` of one output channel; A's columns give (y0, y0 + y1, y0 − y1, −y1)
     /// along each axis. Runs on whole lines like the forward transforms.
