@@ -11,8 +11,10 @@ struct BenchTeacher: ParsableCommand {
         discussion: """
         Builds a He-initialised network, runs one warm-up pass, then reports the median of \
         --runs passes. A training step is a forward pass that keeps its activations, the Dice \
-        loss, the backward pass and an Adam update. Peak memory (VmHWM) is taken separately over \
-        the forward passes and over the training steps. Besides wall time it reports the median \
+        loss, the backward pass and an Adam update; with --train the timed forward passes and \
+        training steps alternate, and the step/forward ratio is the median of each pair's, so a \
+        drift in the machine's speed touches both alike. Peak memory (VmHWM) is taken separately \
+        over forward passes and over training steps, before the timed runs. Besides wall time it reports the median \
         CPU seconds of a pass (all threads), which other processes disturb far less: compare \
         builds on CPU seconds when the machine is busy. TUTOR_CONV=im2col turns the Winograd \
         convolution off, to compare the two.
@@ -53,32 +55,38 @@ struct BenchTeacher: ParsableCommand {
 
         // Wall time, and the process's CPU time (all threads), which other processes on a busy
         // machine disturb far less: compare engines on CPU seconds when the load is not zero.
-        var cpuTimes: [Double] = []
-        func median(_ body: () throws -> Void) rethrows -> Double {
+        func timed(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+            let t = Date(), c = processCPUSeconds()
             try body()
-            var times: [Double] = []
-            cpuTimes = []
-            for _ in 0..<runs {
-                let t = Date(), c = processCPUSeconds()
-                try body()
-                times.append(Date().timeIntervalSince(t))
-                cpuTimes.append(processCPUSeconds() - c)
-            }
-            return times.sorted()[times.count / 2]
+            return (Date().timeIntervalSince(t), processCPUSeconds() - c)
         }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        let forwardPass = { _ = try net.forward(x) }
+        // Peaks first, each over a warm-up and one pass of its own kind (the pool keeps a training
+        // step's blocks, so a forward pass after one would report the training peak).
         resetPeakResident()
-        let forward = try median { _ = try net.forward(x) }
-        let forwardCPU = cpuTimes.sorted()[cpuTimes.count / 2]
+        try forwardPass(); try forwardPass()
         let peak = peakResidentMegabytes()
-        var trainStep: Double?, trainPeak: Double?
+        var trainPass: (() throws -> Void)?, trainPeak: Double?
         if train {
-            resetPeakResident()
             let target = Tensor(shape: [1, 1, size, size, size],
                                 values: (0..<(size * size * size)).map { Float(($0 / 7) % 2) })
             let trainer = Trainer(net: net, virtualBatch: 1)
-            trainStep = try median { try trainer.train(input: x, target: target) }
+            trainPass = { try trainer.train(input: x, target: target) }
+            resetPeakResident()
+            try trainPass?(); try trainPass?()
             trainPeak = peakResidentMegabytes()
         }
+        // Then the timed runs, a forward pass and a training step in turn, so that both see the
+        // same state of a machine whose speed drifts; the ratio is the median of each pair's.
+        var forwards: [(wall: Double, cpu: Double)] = [], steps: [Double] = []
+        for _ in 0..<runs {
+            forwards.append(try timed(forwardPass))
+            if let trainPass { steps.append(try timed(trainPass).wall) }
+        }
+        let forward = median(forwards.map(\.wall)), forwardCPU = median(forwards.map(\.cpu))
+        let trainStep = steps.isEmpty ? nil : median(steps)
+        let stepRatio = steps.isEmpty ? nil : median(zip(steps, forwards).map { $0 / $1.wall })
         let gflop = config.flops(input: Dims(size, size, size)) / 1e9
         if json {
             var fields = [
@@ -87,8 +95,8 @@ struct BenchTeacher: ParsableCommand {
                 "\"median_s\":\(fmt(forward, 4))", "\"cpu_s\":\(fmt(forwardCPU, 4))", "\"gflop\":\(fmt(gflop, 2))",
                 "\"gflops_per_s\":\(fmt(gflop / forward, 1))", "\"peak_rss_mb\":\(fmt(peak, 0))",
             ]
-            if let trainStep, let trainPeak {
-                fields += ["\"train_median_s\":\(fmt(trainStep, 4))", "\"train_over_forward\":\(fmt(trainStep / forward, 2))",
+            if let trainStep, let trainPeak, let stepRatio {
+                fields += ["\"train_median_s\":\(fmt(trainStep, 4))", "\"train_over_forward\":\(fmt(stepRatio, 2))",
                            "\"train_peak_rss_mb\":\(fmt(trainPeak, 0))"]
             }
             print("{\(fields.joined(separator: ","))}")
@@ -96,8 +104,8 @@ struct BenchTeacher: ParsableCommand {
             print("UNet3D channels \(channels), \(inChannels) input channels, \(size)³, \(Engine.threads) threads (OpenBLAS \(Engine.blasCore) kernels), median of \(runs)")
             print("forward:  \(fmt(forward, 3)) s, \(fmt(forwardCPU, 3)) s of CPU  (\(fmt(gflop, 1)) GFLOP, \(fmt(gflop / forward, 1)) GFLOP/s)")
             print("peak RSS: \(fmt(peak, 0)) MB")
-            if let trainStep, let trainPeak {
-                print("training step: \(fmt(trainStep, 3)) s  (\(fmt(trainStep / forward, 2))× forward), peak RSS \(fmt(trainPeak, 0)) MB")
+            if let trainStep, let trainPeak, let stepRatio {
+                print("training step: \(fmt(trainStep, 3)) s  (\(fmt(stepRatio, 2))× forward), peak RSS \(fmt(trainPeak, 0)) MB")
             }
         }
     }
