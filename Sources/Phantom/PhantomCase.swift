@@ -44,7 +44,15 @@ public struct PhantomOptions: Sendable {
     public var matrix: Int
     /// At most this many slices: thin-slice cases become a slab around the tumours rather than the whole thorax.
     public var maxSlices: Int
-    public init(matrix: Int = 512, maxSlices: Int = 160) { self.matrix = matrix; self.maxSlices = maxSlices }
+    /// Cases like the real lung1: tumours 8–20 mm across (mostly solid, most against the chest wall,
+    /// the mediastinum or a vessel) on 3 or 5 mm slices. Off: the default mix (Docs/phantom.md).
+    public var smallThick: Bool
+    public init(matrix: Int = 512, maxSlices: Int = 160, smallThick: Bool = false) {
+        self.matrix = matrix; self.maxSlices = maxSlices; self.smallThick = smallThick
+    }
+
+    /// The slice thicknesses (mm) cases are drawn from, each equally likely.
+    public var thicknesses: [Double] { smallThick ? [3, 5] : [1.0, 1.25, 1.5, 2, 2.5, 3, 5] }
 }
 
 extension PhantomCase {
@@ -79,7 +87,7 @@ extension PhantomCase {
         let fov = min(max(width * rng.uniform(1.04...1.3), 0.6 * 512), 0.9 * 512)
         width = min(width, fov - 8)
         let pixel = fov / Double(options.matrix)
-        let thickness = [1.0, 1.25, 1.5, 2, 2.5, 3, 5][Int(rng.unit() * 7)]
+        let thickness = options.thicknesses[Int(rng.unit() * Double(options.thicknesses.count))]
         let anatomy = ChestAnatomy(width: width, fieldOfView: fov, rng: &rng)
 
         // Whole thorax from below the domes to above the apices, unless that needs too many slices.
@@ -94,7 +102,8 @@ extension PhantomCase {
         }
         zHigh = zLow + Double(slices) * thickness
         let tubes = ChestTubes(anatomy, topZ: zHigh, rng: &rng)
-        let placement = TumourPlacement(anatomy: anatomy, vessels: tubes.vessels, zRange: zLow...zHigh)
+        let placement = TumourPlacement(anatomy: anatomy, vessels: tubes.vessels, zRange: zLow...zHigh,
+                                        smallThick: options.smallThick)
         var tumours = placement.tumours(rng: &rng)
         while tumours.isEmpty { tumours = placement.tumours(rng: &rng) }
 

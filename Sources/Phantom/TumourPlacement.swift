@@ -6,11 +6,15 @@ struct TumourPlacement {
     let vessels: [Tube]
     /// Tumour centres must leave their radius free of these heights (mm): the volume's z extent.
     let zRange: ClosedRange<Double>
+    /// lung1-like tumours (`PhantomOptions.smallThick`): 8–20 mm, mostly solid, mostly against
+    /// the wall, the mediastinum or a vessel.
+    var smallThick = false
 
-    /// 1 tumour (60 %), 2 (28 %) or 3 (12 %), apart from each other.
+    /// 1 tumour (60 %), 2 (28 %) or 3 (12 %), apart from each other; lung1-like cases, being
+    /// small, hold more: 1 (40 %), 2 (35 %) or 3 (25 %).
     func tumours(rng: inout SeededGenerator) -> [Tumour] {
         let u = rng.unit()
-        let count = u < 0.6 ? 1 : (u < 0.88 ? 2 : 3)
+        let count = smallThick ? (u < 0.4 ? 1 : (u < 0.75 ? 2 : 3)) : (u < 0.6 ? 1 : (u < 0.88 ? 2 : 3))
         var result: [Tumour] = []
         for n in 0..<count {
             for _ in 0..<20 {
@@ -27,11 +31,13 @@ struct TumourPlacement {
 
     func tumour(rng: inout SeededGenerator) -> Tumour? {
         let s = rng.unit()
-        let diameter = s < 0.35 ? rng.uniform(5...15) : (s < 0.7 ? rng.uniform(15...35) : rng.uniform(35...70))
+        let diameter = smallThick ? 8 + 12 * s
+            : (s < 0.35 ? rng.uniform(5...15) : (s < 0.7 ? rng.uniform(15...35) : rng.uniform(35...70)))
         let radius = diameter / 2
         let shape = pick(Tumour.Shape.allCases, [0.35, 0.35, 0.3], &rng)
-        let density = pick(Tumour.Density.allCases, diameter > 40 ? [0.8, 0.15, 0.05] : [0.55, 0.22, 0.23], &rng)
-        var place = pick(Tumour.Place.allCases, [0.35, 0.3, 0.15, 0.2], &rng)
+        let density = pick(Tumour.Density.allCases,
+                           smallThick ? [0.7, 0.2, 0.1] : (diameter > 40 ? [0.8, 0.15, 0.05] : [0.55, 0.22, 0.23]), &rng)
+        var place = pick(Tumour.Place.allCases, smallThick ? [0.2, 0.35, 0.15, 0.3] : [0.35, 0.3, 0.15, 0.2], &rng)
         var centre: SIMD3<Double>? = nil
         for _ in 0..<60 where centre == nil {
             centre = switch place {

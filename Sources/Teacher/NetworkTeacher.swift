@@ -95,16 +95,23 @@ public final class NetworkTeacher {
     /// `boxes` should already be interpolated across skipped slices; `hu` is the CT in HU, for the
     /// edge refinement (`refineWithHU`).
     public func predict(image: Normalised, boxes: [Box], hu: Volume? = nil) throws -> Volume {
-        var mask = image.volume.sameGrid()
+        try predict(image: image, boxes: boxes, hu: hu, postprocesses: [postprocess])[0]
+    }
+
+    /// One mask per `postprocesses` entry from a single network pass (for comparing fusion rules).
+    public func predict(image: Normalised, boxes: [Box], hu: Volume?, postprocesses: [Postprocess]) throws -> [Volume] {
+        var masks = [Volume](repeating: image.volume.sameGrid(), count: postprocesses.count)
         for object in ObjectBoxes.group(boxes) {
             let (p, region) = try probabilities(image: image, boxes: object)
             let pasted = crop.paste(p, region: region, interpolation: .trilinear)
             let e = object.extent
-            postprocess.apply(probabilities: pasted, boxes: role == .box ? object : nil,
-                              lower: role == .box ? e.lower : e.lower &- 64, upper: role == .box ? e.upper : e.upper &+ 64,
-                              hu: refineWithHU && role == .box ? hu : nil, into: &mask)
+            for (n, post) in postprocesses.enumerated() {
+                post.apply(probabilities: pasted, boxes: role == .box ? object : nil,
+                           lower: role == .box ? e.lower : e.lower &- 64, upper: role == .box ? e.upper : e.upper &+ 64,
+                           hu: refineWithHU && role == .box ? hu : nil, into: &masks[n])
+            }
         }
-        return mask
+        return masks
     }
 }
 

@@ -25,6 +25,12 @@ public struct Postprocess: Sendable {
         self.threshold = threshold; self.sure = sure; self.grow = grow
     }
 
+    /// "P,SURE,GROW" (GROW "-" without growing), as `tutor teacher evaluate --fusion` takes it.
+    public var text: String {
+        func f(_ x: Float) -> String { String(format: "%g", x) }
+        return "\(f(threshold)),\(f(sure)),\(grow.map(f) ?? "-")"
+    }
+
     public func apply(probabilities p: Volume, boxes: ObjectBoxes?, lower: SIMD3<Int>, upper: SIMD3<Int>,
                       hu: Volume? = nil, into mask: inout Volume) {
         let lo = pointwiseMax(lower, .zero)

@@ -44,6 +44,14 @@ public final class ProposalEngine {
         return try teacher.predict(image: normalised(image), boxes: filled, hu: image)
     }
 
+    /// The network's masks for `boxes` under each of `postprocesses` (one network pass); nil for
+    /// the threshold method.
+    public func propose(image: Volume, boxes: [Box], postprocesses: [Postprocess]) throws -> [Volume]? {
+        guard let teacher else { return nil }
+        return try teacher.predict(image: normalised(image), boxes: interpolateBoxes(boxes), hu: image,
+                                   postprocesses: postprocesses)
+    }
+
     private func normalised(_ image: Volume) -> Normalised {
         if let c = cached, c.image.size == image.size, c.image.affine == image.affine, c.image.voxels == image.voxels {
             return c.normalised

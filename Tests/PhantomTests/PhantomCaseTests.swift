@@ -38,6 +38,23 @@ final class PhantomCaseTests: XCTestCase {
         }
     }
 
+    func testSmallThickCasesHaveLung1LikeTumoursAndSlicesAndTheDefaultIsUnchanged() {
+        var biased = small
+        biased.smallThick = true
+        var thicknesses = Set<Double>(), tumours = 0
+        for index in 0..<6 {
+            let p = PhantomCase.generate(seed: 21, index: index, options: biased)
+            thicknesses.insert(p.ct.spacing.z)
+            XCTAssert([3.0, 5].contains(p.ct.spacing.z), "slice thickness \(p.ct.spacing.z)")
+            XCTAssertGreaterThan(p.label.voxels.reduce(0, +), 0, "case \(index) has tumour voxels")
+            for t in p.info.tumours { XCTAssert((8...20).contains(t.diameterMM), "diameter \(t.diameterMM)"); tumours += 1 }
+        }
+        XCTAssertEqual(thicknesses, [3, 5], "both thicknesses occur")
+        XCTAssertGreaterThan(tumours, 6, "more than one tumour a case on average")
+        XCTAssertNotEqual(PhantomCase.generate(seed: 21, index: 0, options: small).info,
+                          PhantomCase.generate(seed: 21, index: 0, options: biased).info)
+    }
+
     func testTissuesHaveTheirAttenuation() {
         let p = PhantomCase.generate(seed: 3, index: 2, options: small)
         let n = Double(p.ct.voxels.count)

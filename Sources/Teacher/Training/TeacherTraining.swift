@@ -10,6 +10,9 @@ public struct TeacherTrainingOptions: Sendable {
     /// Side of the cube cut from each 128³ sample per step (≤ 128, a multiple of 8): smaller is faster.
     public var trainCrop = 128
     public var schedule = TrainingSchedule()
+    /// Start from these weights (a fresh Adam, the file's architecture) instead of a random network;
+    /// ignored with `resume` when a checkpoint exists. For fine-tuning the bundled teacher.
+    public var initialWeights: URL? = nil
     public init() {}
 }
 
@@ -56,8 +59,18 @@ public final class TeacherTraining {
             best = Double(trainer.net.info["train.best_dsc"] ?? "") ?? -1
             progress("resuming from \(checkpointURL.path) at sample \(samples) (best validation DSC \(best))")
         } else {
-            let config = UNetConfig(inChannels: options.role.inChannels, outChannels: 1, channels: options.channels)
-            let net = UNet3D(config: config, seed: options.schedule.seed)
+            let net: UNet3D
+            if let url = options.initialWeights {
+                net = try UNet3D(contentsOf: url)
+                guard net.config.inChannels == options.role.inChannels, net.config.outChannels == 1 else {
+                    throw TutorError("\(url.path): a \(options.role.rawValue) needs \(options.role.inChannels) input and 1 output channel, the file has \(net.config.inChannels) and \(net.config.outChannels).")
+                }
+                samples = Int(net.info["train.samples"] ?? "") ?? 0
+                progress("starting from \(url.path) (sample \(samples), channels \(net.config.channels.map(String.init).joined(separator: ",")))")
+            } else {
+                let config = UNetConfig(inChannels: options.role.inChannels, outChannels: 1, channels: options.channels)
+                net = UNet3D(config: config, seed: options.schedule.seed)
+            }
             trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: options.schedule.learningRate),
                               virtualBatch: options.schedule.virtualBatch, loss: options.schedule.loss)
             try "samples,seconds,loss,validation_dsc\n".write(to: logURL, atomically: true, encoding: .utf8)

@@ -28,6 +28,9 @@ struct PhantomCommand: ParsableCommand {
     @Option(help: "The index of the first case (to add cases to a series).")
     var first: Int = 0
 
+    @Flag(help: "Make lung1-like cases: tumours 8–20 mm across (mostly solid, most against the chest wall, the mediastinum or a vessel, up to 3 a case) on 3 or 5 mm slices.")
+    var smallThick = false
+
     @Option(help: "How many cases to make at once (one core each).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -36,7 +39,8 @@ struct PhantomCommand: ParsableCommand {
         guard first >= 0 else { throw TutorError("--first must not be negative (got \(first)).") }
         guard jobs > 0 else { throw TutorError("--jobs must be at least 1 (got \(jobs)).") }
         let start = Date()
-        try PhantomWriter.write(count: count, first: first, seed: seed, to: out, jobs: jobs) { name in
+        try PhantomWriter.write(count: count, first: first, seed: seed, to: out,
+                                 options: PhantomOptions(smallThick: smallThick), jobs: jobs) { name in
             print("\(name)  \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
             fflush(stdout)   // progress shows as it happens, also when piped to a log
         }

@@ -22,21 +22,39 @@ struct TeacherEvaluate: ParsableCommand {
     @Option(help: "Box sets drawn per case.") var draws: Int = 3
     @Option(help: "Seed for the drawn boxes.") var seed: UInt64 = 7
     @Flag(help: "Use the tight boxes (derived from the label) instead of human-like ones.") var tight = false
+    @Option(help: ArgumentHelp("Also score the network with this HU-edge rule, as P,SURE,GROW (keep p > P where denser than the box's Otsu level or p > SURE, then grow into dense voxels with p > GROW; GROW '-' for no growing). The default rule is \(Postprocess().text). Repeat to compare rules; all share one network pass.", valueName: "P,SURE,GROW"))
+    var fusion: [String] = []
 
     func run() throws {
+        let rules = try fusion.map { text -> Postprocess in
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
+            guard parts.count == 3, let p = Float(parts[0]), let sure = Float(parts[1]),
+                  (0...1).contains(p), (0...1).contains(sure) else {
+                throw TutorError("--fusion must be P,SURE,GROW with P and SURE between 0 and 1 (GROW a number or -), not '\(text)'.")
+            }
+            if parts[2] == "-" { return Postprocess(threshold: p, sure: sure, grow: nil) }
+            guard let grow = Float(parts[2]), (0...1).contains(grow) else {
+                throw TutorError("--fusion must be P,SURE,GROW with GROW between 0 and 1 or -, not '\(text)'.")
+            }
+            return Postprocess(threshold: p, sure: sure, grow: grow)
+        }
         let folders = try caseFolders(cases)
         let net = try ProposalEngine(method: .net, weights: weights.map { URL(fileURLWithPath: $0) })
         let raw = try ProposalEngine(method: .net, weights: weights.map { URL(fileURLWithPath: $0) })
         raw.teacher?.refineWithHU = false
         let threshold = try ProposalEngine(method: .threshold, weights: nil)
         var all: [String: [Double]] = ["net": [], "raw": [], "threshold": []]
+        let ruleKeys = rules.map(\.text)
+        for key in ruleKeys { all[key] = [] }
         var seconds = 0.0, proposals = 0
         func row(_ name: String, _ cells: String...) -> String {
             name.padding(toLength: 24, withPad: " ", startingAt: 0) + " " + cells.map {
                 String(repeating: " ", count: max(0, 12 - $0.count)) + $0
             }.joined(separator: " ")
         }
-        print(row("case", "boxes", "net+HU", "net only", "threshold"))
+        func rows(_ name: String, _ cells: [String]) -> String { row(name, cells[0], cells[1], cells[2], cells[3]) +
+            cells.dropFirst(4).map { String(repeating: " ", count: max(1, 16 - $0.count)) + $0 }.joined() }
+        print(rows("case", ["boxes", "net+HU", "net only", "threshold"] + ruleKeys))
         for folder in folders {
             let image = try VolumeIO.read(folder.appendingPathComponent("ct.nii.gz").path)
             let label = try VolumeIO.read(folder.appendingPathComponent("label.nii.gz").path)
@@ -51,16 +69,23 @@ struct TeacherEvaluate: ParsableCommand {
                 let r = try score(prediction: raw.propose(image: image, boxes: boxes), truth: label).dsc
                 let b = try score(prediction: threshold.propose(image: image, boxes: boxes), truth: label).dsc
                 all["net"]!.append(a); all["raw"]!.append(r); all["threshold"]!.append(b)
-                print(row(folder.lastPathComponent, tight ? "tight" : "human \(draw)",
-                          String(format: "%.4f", a), String(format: "%.4f", r), String(format: "%.4f", b)))
+                var extra: [String] = []
+                if !rules.isEmpty, let masks = try net.propose(image: image, boxes: boxes, postprocesses: rules) {
+                    for (key, mask) in zip(ruleKeys, masks) {
+                        let d = try score(prediction: mask, truth: label).dsc
+                        all[key]!.append(d); extra.append(String(format: "%.4f", d))
+                    }
+                }
+                print(rows(folder.lastPathComponent, [tight ? "tight" : "human \(draw)",
+                          String(format: "%.4f", a), String(format: "%.4f", r), String(format: "%.4f", b)] + extra))
                 fflush(stdout)   // rows show as they come, also in a log file
             }
         }
-        let cells = ["net", "raw", "threshold"].map { key -> String in
+        let cells = (["net", "raw", "threshold"] + ruleKeys).map { key -> String in
             let m = MeanStd(all[key]!)
             return String(format: "%.3f±%.3f", m.mean, m.std)
         }
-        print(row("mean ± std (\(all["net"]!.count))", "", cells[0], cells[1], cells[2]))
+        print(rows("mean ± std (\(all["net"]!.count))", [""] + cells))
         print(String(format: "teacher: %@, %.2f s per proposal (image loaded)", net.label, seconds / Double(max(proposals, 1))))
     }
 }

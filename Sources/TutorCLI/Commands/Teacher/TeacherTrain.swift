@@ -24,6 +24,8 @@ struct TeacherTrain: ParsableCommand {
     @Option(help: "Leave out tumours smaller than this many millilitres (fragments, specks).") var minML: Double = 0.05
     @OptionGroup var budget: ScheduleOptions
     @Flag(help: "Resume from OUT/checkpoint.safetensors.") var resume = false
+    @Option(name: .customLong("init"), help: "Start from these weights (e.g. the bundled teacher) with a fresh optimiser, to fine-tune; --channels is then the file's. Ignored with --resume once OUT has a checkpoint.")
+    var initWeights: String?
 
     func run() throws {
         var options = TeacherTrainingOptions()
@@ -32,6 +34,12 @@ struct TeacherTrain: ParsableCommand {
         options.channels = try parseChannels(channels)
         options.trainCrop = crop
         options.schedule = budget.schedule
+        if let initWeights {
+            guard FileManager.default.fileExists(atPath: initWeights) else {
+                throw TutorError("--init \(initWeights): no such weights file.")
+            }
+            options.initialWeights = URL(fileURLWithPath: initWeights)
+        }
         let folders = try caseFolders(dataset)
         let started = Date()
         var all = [[TeacherSample]](repeating: [], count: folders.count)
