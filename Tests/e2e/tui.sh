@@ -115,7 +115,7 @@ screen | sed -n '3,26p' | cut -c1-50 | grep -q '1111' || fail "box (drawn as 1s 
 screen | sed -n '3,26p' | cut -c51-100 | grep -q '1111' && fail "box drawn on the right half"
 keys q; waitfor "EXIT=0"
 
-if command -v screen >/dev/null; then
+if type -P screen >/dev/null; then   # the binary, not the screen() helper above
   echo "== inside GNU screen (TERM=screen: 8 colours, so the plain ramp)"
   T kill-session -t wb 2>/dev/null || true
   T new-session -d -s wb -x 100 -y 30 "screen -q '$TUTOR' annotate '$WORK/data/case02'; echo EXIT=\$?; sleep 60"
