@@ -158,12 +158,7 @@ enum Conv3 {
         let k = cin * 27
         let od = outDims(inDims, stride: stride)
         if stride == 1 {
-            let flipped = Buffer<T>(count: cin * cout * 27)
-            for co in 0..<cout {
-                for ci in 0..<cin {
-                    for j in 0..<27 { flipped.pointer[ci * cout * 27 + co * 27 + 26 - j] = weights[co * k + ci * 27 + j] }
-                }
-            }
+            let flipped = flippedWeights(weights, cout: cout, cin: cin)
             let channels = (0..<cout).map { UnsafePointer(dOutput + $0 * od.count) }
             forward(input: channels, inDims: od, stride: 1, weights: flipped.pointer,
                     outputs: dInput, accumulate: accumulate, scratch: scratch)
@@ -185,6 +180,16 @@ enum Conv3 {
                 col2imAdd(col: col, dInput: channels, inDims: inDims, outDims: od, stride: stride, rows: rows)
             }
         }
+    }
+
+    /// The stride-1 input gradient's kernel: [Cin, Cout, 27] from [Cout, Cin, 27], each 3×3×3
+    /// kernel turned around (tap j → 26 − j).
+    static func flippedWeights<T: NetScalar>(_ weights: UnsafePointer<T>, cout: Int, cin: Int) -> Buffer<T> {
+        let flipped = Buffer<T>(count: cin * cout * 27)
+        for co in 0..<cout { for ci in 0..<cin { for j in 0..<27 {
+            flipped.pointer[(ci * cout + co) * 27 + 26 - j] = weights[(co * cin + ci) * 27 + j]
+        }}}
+        return flipped
     }
 
     /// col[Cin·27, rows·outC]: row (ci, kd, kh, kw) holds input ci at each output voxel's

@@ -10,22 +10,35 @@ extension Winograd3 {
         input: [UnsafePointer<T>], dims: Dims, dOutput: UnsafePointer<T>, cout: Int,
         dWeights: UnsafeMutablePointer<T>, scratch: Scratch<T>
     ) {
-        let cin = input.count
-        let partials = Partials<T>(workers: Engine.threads, count: points * cout * cin)
+        let partials = Partials<T>(workers: Engine.threads, count: points * cout * input.count)
         forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
-            let layout = unit.layout
-            for co in 0..<cout {   // unit.m holds dM here
-                transformOutputAdjoint(dOutput + co * dims.count, grid: unit.grid, rows: unit.rows, lines: unit.lines,
-                                       into: unit.m + co * layout.columns, planeStride: layout.outputPlane)
-            }
-            let dU = partials.block(unit.worker)
-            for xi in 0..<points {
-                T.gemm(transA: false, transB: true, m: cout, n: cin, k: unit.tiles,
-                       alpha: 1, a: unit.m + xi * layout.outputPlane, lda: layout.columns,
-                       b: unit.v + xi * layout.inputPlane, ldb: layout.columns,
-                       beta: 1, c: dU + xi * cout * cin, ldc: cin)
-            }
+            addWeightGradient(unit, dOutput: dOutput, cout: cout, cin: input.count, into: partials.block(unit.worker))
         }
+        finishWeightGradient(partials, cout: cout, cin: input.count, addingTo: dWeights)
+    }
+
+    /// One unit's share of dU: dM (into unit.m) from its dOutput rows, then
+    /// dU[ξ] += dM[ξ]·V[ξ]ᵀ against the input's V.
+    private static func addWeightGradient<T: NetScalar>(
+        _ unit: Unit<T>, dOutput: UnsafePointer<T>, cout: Int, cin: Int, into dU: UnsafeMutablePointer<T>
+    ) {
+        let layout = unit.layout, n = unit.grid.dims.count
+        for co in 0..<cout {
+            transformOutputAdjoint(dOutput + co * n, grid: unit.grid, rows: unit.rows, lines: unit.lines,
+                                   into: unit.m + co * layout.columns, planeStride: layout.outputPlane)
+        }
+        for xi in 0..<points {
+            T.gemm(transA: false, transB: true, m: cout, n: cin, k: unit.tiles,
+                   alpha: 1, a: unit.m + xi * layout.outputPlane, lda: layout.columns,
+                   b: unit.v + xi * layout.inputPlane, ldb: layout.columns,
+                   beta: 1, c: dU + xi * cout * cin, ldc: cin)
+        }
+    }
+
+    /// dW += Gᵀ₃ (Σ workers' dU).
+    private static func finishWeightGradient<T: NetScalar>(
+        _ partials: Partials<T>, cout: Int, cin: Int, addingTo dWeights: UnsafeMutablePointer<T>
+    ) {
         let dU = Buffer<T>(count: points * cout * cin, zeroed: true)
         partials.add(into: dU.pointer)
         transformWeightsAdjoint(dU.pointer, cout: cout, cin: cin, addingTo: dWeights)
@@ -43,28 +56,14 @@ extension Winograd3 {
         scratch: Scratch<T>
     ) {
         let cin = input.count
-        let flipped = Buffer<T>(count: cin * cout * 27)
-        for co in 0..<cout { for ci in 0..<cin { for j in 0..<27 {
-            flipped.pointer[(ci * cout + co) * 27 + 26 - j] = weights[(co * cin + ci) * 27 + j]
-        }}}
+        let flipped = Conv3.flippedWeights(weights, cout: cout, cin: cin)
         let uFlipped = Buffer<T>(count: points * cin * cout)   // [ξ][ci][co]
         transformWeights(flipped.pointer, cout: cin, cin: cout, into: uFlipped.pointer)
         let dInputChannels = dInput.flatMap { block in (0..<block.1).map { block.0 + $0 * dims.count } }
         let partials = Partials<T>(workers: Engine.threads, count: points * cout * cin)
         forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
             let layout = unit.layout
-            // dW: dM (in m) against the input's V.
-            for co in 0..<cout {
-                transformOutputAdjoint(dOutput + co * dims.count, grid: unit.grid, rows: unit.rows, lines: unit.lines,
-                                       into: unit.m + co * layout.columns, planeStride: layout.outputPlane)
-            }
-            let dU = partials.block(unit.worker)
-            for xi in 0..<points {
-                T.gemm(transA: false, transB: true, m: cout, n: cin, k: unit.tiles,
-                       alpha: 1, a: unit.m + xi * layout.outputPlane, lda: layout.columns,
-                       b: unit.v + xi * layout.inputPlane, ldb: layout.columns,
-                       beta: 1, c: dU + xi * cout * cin, ldc: cin)
-            }
+            addWeightGradient(unit, dOutput: dOutput, cout: cout, cin: cin, into: partials.block(unit.worker))
             // dX: dY's V (Cout channels, into m's planes), times the flipped kernel, into v's
             // planes (Cin channels), then the output transform onto dInput.
             for co in 0..<cout {
@@ -83,9 +82,7 @@ extension Winograd3 {
                                 rows: unit.rows, lines: unit.lines, into: dInputChannels[ci], accumulate: accumulate)
             }
         }
-        let dU = Buffer<T>(count: points * cout * cin, zeroed: true)
-        partials.add(into: dU.pointer)
-        transformWeightsAdjoint(dU.pointer, cout: cout, cin: cin, addingTo: dWeights)
+        finishWeightGradient(partials, cout: cout, cin: cin, addingTo: dWeights)
     }
 
     /// dM[ξ][column] = (A ⊗ A ⊗ A) of each tile's 2×2×2 block of dY (zero outside the volume),
