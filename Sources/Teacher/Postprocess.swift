@@ -31,6 +31,17 @@ public struct Postprocess: Sendable {
         return "\(f(threshold)),\(f(sure)),\(grow.map(f) ?? "-")"
     }
 
+    /// The rule written as `text` writes it; anything else is refused in one sentence.
+    public init(text: String) throws {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
+        let unit: (String) -> Float? = { Float($0).flatMap { (0...1).contains($0) ? $0 : nil } }
+        guard parts.count == 3, let p = unit(parts[0]), let sure = unit(parts[1]),
+              parts[2] == "-" || unit(parts[2]) != nil else {
+            throw TutorError("a fusion rule is P,SURE,GROW with each a number from 0 to 1 (GROW may be - for no growing), not '\(text)'.")
+        }
+        self.init(threshold: p, sure: sure, grow: parts[2] == "-" ? nil : unit(parts[2]))
+    }
+
     public func apply(probabilities p: Volume, boxes: ObjectBoxes?, lower: SIMD3<Int>, upper: SIMD3<Int>,
                       hu: Volume? = nil, into mask: inout Volume) {
         let lo = pointwiseMax(lower, .zero)

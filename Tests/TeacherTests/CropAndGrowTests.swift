@@ -68,4 +68,15 @@ final class CropAndGrowTests: XCTestCase {
         XCTAssertEqual(volume(grow: 0.3), 1000, "growing fills the dense cube, not the separate blob")
         XCTAssertEqual(volume(grow: 0.5), 216, "voxels the network rules out stay out")
     }
+
+    /// A fusion rule survives its own text, and malformed or out-of-range ones are refused.
+    func testFusionRuleTextRoundTripsAndBadOnesAreRefused() throws {
+        for rule in [Postprocess(), Postprocess(threshold: 0.4, sure: 0.8, grow: nil)] {
+            let back = try Postprocess(text: rule.text)
+            XCTAssertEqual([back.threshold, back.sure, back.grow ?? -1], [rule.threshold, rule.sure, rule.grow ?? -1])
+        }
+        for bad in ["", "0.5,0.9", "0.5,0.9,0.3,1", "a,0.9,0.3", "0.5,1.5,0.3", "0.5,0.9,x", "0.5,,0.3"] {
+            XCTAssertThrowsError(try Postprocess(text: bad), bad)
+        }
+    }
 }

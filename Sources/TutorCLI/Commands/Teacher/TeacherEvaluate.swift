@@ -26,18 +26,7 @@ struct TeacherEvaluate: ParsableCommand {
     var fusion: [String] = []
 
     func run() throws {
-        let rules = try fusion.map { text -> Postprocess in
-            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
-            guard parts.count == 3, let p = Float(parts[0]), let sure = Float(parts[1]),
-                  (0...1).contains(p), (0...1).contains(sure) else {
-                throw TutorError("--fusion must be P,SURE,GROW with P and SURE between 0 and 1 (GROW a number or -), not '\(text)'.")
-            }
-            if parts[2] == "-" { return Postprocess(threshold: p, sure: sure, grow: nil) }
-            guard let grow = Float(parts[2]), (0...1).contains(grow) else {
-                throw TutorError("--fusion must be P,SURE,GROW with GROW between 0 and 1 or -, not '\(text)'.")
-            }
-            return Postprocess(threshold: p, sure: sure, grow: grow)
-        }
+        let rules = try fusion.map { try Postprocess(text: $0) }
         let folders = try caseFolders(cases)
         let net = try ProposalEngine(method: .net, weights: weights.map { URL(fileURLWithPath: $0) })
         let raw = try ProposalEngine(method: .net, weights: weights.map { URL(fileURLWithPath: $0) })
