@@ -77,3 +77,10 @@ func load8<T: NetScalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
 func store8<T: NetScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
 }
+
+/// (a0, b0, a1, b1, …, a7, b7): two runs of eight woven into one of sixteen, as a line's even
+/// and odd samples.
+@inline(__always)
+func interleave<T: NetScalar>(_ a: SIMD8<T>, _ b: SIMD8<T>) -> SIMD16<T> {
+    SIMD16<T>(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7])
+}

@@ -68,6 +68,23 @@ final class GradientTests: XCTestCase {
         }
     }
 
+    /// Stride 2 on planes wide enough that each slab's input gradient is taken in chunks of rows
+    /// (20 channels at 30² output: 17 rows, then 13): ⟨conv(x), r⟩ = ⟨x, ∂/∂x⟩ must still hold.
+    func testConv3Stride2InputGradientInChunksIsTheAdjoint() {
+        let scratch = Scratch<Double>()
+        let inDims = Dims(3, 60, 59), cin = 20, cout = 2
+        let od = Conv3.outDims(inDims, stride: 2)
+        let x = randomBuffer(cin * inDims.count), w = randomBuffer(cout * cin * 27), r = randomBuffer(cout * od.count)
+        let out = Buffer<Double>(count: r.count)
+        Conv3.forward(input: (0..<cin).map { UnsafePointer(x.channel($0, spatial: inDims.count)) }, inDims: inDims,
+                      stride: 2, weights: w.pointer, outputs: [(out.pointer, cout)], accumulate: false, scratch: scratch)
+        let dX = Buffer<Double>(count: x.count)
+        Conv3.inputGradient(dOutput: r.pointer, cout: cout, inDims: inDims, stride: 2, weights: w.pointer,
+                            dInput: [(dX.pointer, cin)], accumulate: false, scratch: scratch)
+        let lhs = project(out, r), rhs = project(x, dX)
+        XCTAssertEqual(lhs, rhs, accuracy: 1e-9 * abs(lhs))
+    }
+
     func testConvTranspose() {
         let scratch = Scratch<Double>()
         let inDims = Dims(2, 3, 2), cin = 3, cout = 2

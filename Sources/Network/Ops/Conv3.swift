@@ -166,18 +166,24 @@ enum Conv3 {
         }
         let channels = dInput.flatMap { block in (0..<block.1).map { block.0 + $0 * inDims.count } }
         if !accumulate { for p in channels { p.update(repeating: 0, count: inDims.count) } }
-        scratch.reserve(workers: Engine.threads, count: k * od.b * od.c)
+        // A whole slab's dcol (K × B·C', 7 MB for 16 → 32 channels at 64²) would leave the cache
+        // between the GEMM that writes it and col2im that reads it, so each worker takes its slab
+        // in chunks of rows about 1 MB of dcol each (one after the other, so they may overlap).
+        let chunkRows = min(od.b, max(1, max(512, (1 << 18) / max(k, 1)) / max(od.c, 1)))
+        scratch.reserve(workers: Engine.threads, count: k * chunkRows * od.c)
         for parity in 0..<2 {
             let slabs = Array(Swift.stride(from: parity, to: od.a, by: 2))
             Engine.forEachTile(slabs.count) { tile, worker in
                 let d = slabs[tile]
-                let rows = (d * od.b)..<((d + 1) * od.b)
-                let cols = rows.count * od.c
                 let col = scratch.block(worker)
-                T.gemm(transA: true, transB: false, m: k, n: cols, k: cout,
-                       alpha: 1, a: weights, lda: k, b: dOutput + rows.lowerBound * od.c, ldb: od.count,
-                       beta: 0, c: col, ldc: cols)
-                col2imAdd(col: col, dInput: channels, inDims: inDims, outDims: od, stride: stride, rows: rows)
+                for h0 in Swift.stride(from: 0, to: od.b, by: chunkRows) {
+                    let rows = (d * od.b + h0)..<(d * od.b + min(od.b, h0 + chunkRows))
+                    let cols = rows.count * od.c
+                    T.gemm(transA: true, transB: false, m: k, n: cols, k: cout,
+                           alpha: 1, a: weights, lda: k, b: dOutput + rows.lowerBound * od.c, ldb: od.count,
+                           beta: 0, c: col, ldc: cols)
+                    col2imAdd(col: col, dInput: channels, inDims: inDims, outDims: od, stride: stride, rows: rows)
+                }
             }
         }
     }
@@ -213,9 +219,19 @@ enum Conv3 {
                         continue
                     }
                     let line = src + (id * inDims.b + ih) * inC
-                    for w in 0..<od.c {
+                    var w = 0
+                    if s == 2 {   // every other sample from kw − 1 on: the even half of 16 loaded
+                        w = kw == 0 ? 1 : 0
+                        while 2 * w + kw - 1 + 16 <= inC && w + 8 <= od.c {
+                            store8(UnsafeRawPointer(line + 2 * w + kw - 1).loadUnaligned(as: SIMD16<T>.self).evenHalf, dst + w)
+                            w += 8
+                        }
+                        if kw == 0 { dst[0] = 0 }
+                    }
+                    while w < od.c {
                         let iw = w * s + kw - 1
                         dst[w] = iw >= 0 && iw < inC ? line[iw] : 0
+                        w += 1
                     }
                 }
             }}}
@@ -269,6 +285,7 @@ enum Conv3 {
         stride s: Int, rows: Range<Int>
     ) {
         let cols = rows.count * od.c
+        if s == 2 { return col2imAddStride2(col: col, dInput: dInput, inDims: inDims, outDims: od, rows: rows) }
         for ci in 0..<dInput.count {
             let dst = dInput[ci]
             for kd in 0..<3 { for kh in 0..<3 { for kw in 0..<3 {
@@ -284,6 +301,39 @@ enum Conv3 {
                     }
                 }
             }}}
+        }
+    }
+
+    /// `col2imAdd` at stride 2 with the three kw taps of a line at once: output w reads inputs
+    /// 2w − 1, 2w, 2w + 1, so input 2w gets tap 1 of w and input 2w + 1 taps 2 of w and 0 of
+    /// w + 1, eight pairs per vector step.
+    private static func col2imAddStride2<T: NetScalar>(
+        col: UnsafePointer<T>, dInput: [UnsafeMutablePointer<T>], inDims: Dims, outDims od: Dims, rows: Range<Int>
+    ) {
+        let cols = rows.count * od.c, inC = inDims.c
+        for ci in 0..<dInput.count {
+            let dst = dInput[ci]
+            for kd in 0..<3 { for kh in 0..<3 {
+                let base = col + (ci * 27 + kd * 9 + kh * 3) * cols
+                for r in rows {
+                    let id = (r / od.b) * 2 + kd - 1, ih = (r % od.b) * 2 + kh - 1
+                    if id < 0 || id >= inDims.a || ih < 0 || ih >= inDims.b { continue }
+                    let line = dst + (id * inDims.b + ih) * inC
+                    let t0 = base + (r - rows.lowerBound) * od.c, t1 = t0 + cols, t2 = t1 + cols
+                    var w = 0
+                    while w + 9 <= od.c && 2 * w + 16 <= inC {
+                        let even = load8(t1 + w), odd = load8(t2 + w) + load8(t0 + w + 1)
+                        let target = UnsafeMutableRawPointer(line + 2 * w)
+                        target.storeBytes(of: target.loadUnaligned(as: SIMD16<T>.self) + interleave(even, odd), as: SIMD16<T>.self)
+                        w += 8
+                    }
+                    while w < od.c {
+                        line[2 * w] += t1[w]   // 2w < inC always (od.c = ⌈inC / 2⌉)
+                        if 2 * w + 1 < inC { line[2 * w + 1] += t2[w] + (w + 1 < od.c ? t0[w + 1] : 0) }
+                        w += 1
+                    }
+                }
+            }}
         }
     }
 }

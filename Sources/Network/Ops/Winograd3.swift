@@ -93,7 +93,8 @@ enum Winograd3 {
 
     /// How one worker's scratch holds a unit of whole tile rows: the transformed input
     /// V[64][Cin][columns] and products M[64][Cout][columns], then the line buffers of the
-    /// transforms (32 half-lines in and 16 carried to the next tile row, 64 plane rows out).
+    /// transforms (the input's 32 z-transformed and 32 y-transformed half-lines; the output
+    /// transforms' 32 runs).
     /// Each plane is padded by a cache line so that the 64 planes a tile touches do not all fall
     /// in the same cache set (with power-of-two strides every plane's store would evict the last).
     struct UnitLayout {
@@ -101,7 +102,7 @@ enum Winograd3 {
         let inputPlane: Int, outputPlane: Int, lineLength: Int
         var inputPlanes: Int { points * inputPlane }
         var outputPlanes: Int { points * outputPlane }
-        var scratchCount: Int { inputPlanes + outputPlanes + max(48 * lineLength, points * lineLength) }
+        var scratchCount: Int { inputPlanes + outputPlanes + 64 * lineLength }
 
         /// Rows per unit: ~512 KB of transformed values, so that V and M stay in a core's L2
         /// between the transform that writes them and the GEMM that reads them (4 MB units, in
@@ -149,21 +150,23 @@ enum Winograd3 {
         }
     }
 
-    /// B^T along one axis on whole runs: (x0 − x2, x1 + x2, x2 − x1, x1 − x3), in place.
+    /// B^T along one axis on whole runs: (x0 − x2, x1 + x2, x2 − x1, x1 − x3) into `p`, `q`, `r`,
+    /// `s` (which may be the inputs themselves: each lane is read before it is written).
     @inline(__always)
     private static func inputTransform<T: NetScalar>(
-        _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>, _ c: UnsafeMutablePointer<T>,
-        _ d: UnsafeMutablePointer<T>, count: Int
+        _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafePointer<T>, _ d: UnsafePointer<T>,
+        into p: UnsafeMutablePointer<T>, _ q: UnsafeMutablePointer<T>, _ r: UnsafeMutablePointer<T>,
+        _ s: UnsafeMutablePointer<T>, count: Int
     ) {
         var i = 0
         while i + 8 <= count {
             let x0 = load8(a + i), x1 = load8(b + i), x2 = load8(c + i), x3 = load8(d + i)
-            store8(x0 - x2, a + i); store8(x1 + x2, b + i); store8(x2 - x1, c + i); store8(x1 - x3, d + i)
+            store8(x0 - x2, p + i); store8(x1 + x2, q + i); store8(x2 - x1, r + i); store8(x1 - x3, s + i)
             i += 8
         }
         while i < count {
             let x0 = a[i], x1 = b[i], x2 = c[i], x3 = d[i]
-            a[i] = x0 - x2; b[i] = x1 + x2; c[i] = x2 - x1; d[i] = x1 - x3
+            p[i] = x0 - x2; q[i] = x1 + x2; r[i] = x2 - x1; s[i] = x1 - x3
             i += 1
         }
     }
@@ -174,24 +177,36 @@ enum Winograd3 {
     /// row's tiles read is split into even and odd samples, E[j] = x[2j − 1] and O[j] = x[2j],
     /// so that tile t's four inputs along x are E[t], O[t], E[t + 1], O[t + 1]; z and y then
     /// combine lines, and x writes each point's plane row in one contiguous run.
+    ///
+    /// The next tile row of the same depth starts two input rows lower, so its rows y = 0, 1 are
+    /// this row's y = 2, 3 after the z step: the z-transformed lines sit in four slots per
+    /// (half, z) that are renamed from row to row instead of copied, and the y step writes apart.
     static func transformInput<T: NetScalar>(
         _ src: UnsafePointer<T>, grid: TileGrid, rows: Range<Int>, lines: UnsafeMutablePointer<T>, lineLength: Int,
         into v: UnsafeMutablePointer<T>, planeStride: Int
     ) {
         let dims = grid.dims
         let n = grid.w + 1
-        @inline(__always) func even(_ zy: Int) -> UnsafeMutablePointer<T> { lines + zy * 2 * lineLength }
-        @inline(__always) func odd(_ zy: Int) -> UnsafeMutablePointer<T> { lines + (zy * 2 + 1) * lineLength }
-        // The z-transformed half-lines of input rows y = 2, 3 of the last tile row: the next tile
-        // row of the same depth starts two input rows lower, so they are its rows y = 0, 1.
-        let carry = lines + 32 * lineLength
+        /// The z-transformed half-line (even 0 / odd 1) of depth z in slot `slot`.
+        @inline(__always) func zLine(_ half: Int, _ z: Int, _ slot: Int) -> UnsafeMutablePointer<T> {
+            lines + ((half * 4 + z) * 4 + slot) * lineLength
+        }
+        /// The fully (z and y) transformed half-line of (z, y).
+        @inline(__always) func yLine(_ half: Int, _ z: Int, _ y: Int) -> UnsafeMutablePointer<T> {
+            lines + (32 + (half * 4 + z) * 4 + y) * lineLength
+        }
+        var slots = (0, 1, 2, 3)   // the slot holding input row y of the current tile row
+        @inline(__always) func slot(_ y: Int) -> Int {
+            y == 0 ? slots.0 : y == 1 ? slots.1 : y == 2 ? slots.2 : slots.3
+        }
         var previous = -1
         for row in rows {
             let z0 = 2 * (row / grid.h) - 1, y0 = 2 * (row % grid.h) - 1
             let reuse = previous == row - 1 && row % grid.h != 0
+            if reuse { slots = (slots.2, slots.3, slots.0, slots.1) }
             let firstY = reuse ? 2 : 0
             for z in 0..<4 { for y in firstY..<4 {
-                let e = even(z * 4 + y), o = odd(z * 4 + y)
+                let e = zLine(0, z, slot(y)), o = zLine(1, z, slot(y))
                 let iz = z0 + z, iy = y0 + y
                 guard iz >= 0 && iz < dims.a && iy >= 0 && iy < dims.b else {
                     e.update(repeating: 0, count: n); o.update(repeating: 0, count: n)
@@ -212,54 +227,44 @@ enum Winograd3 {
                 }
             }}
             for half in 0..<2 {
-                let part = half == 0 ? even : odd
-                for y in firstY..<4 { inputTransform(part(y), part(4 + y), part(8 + y), part(12 + y), count: n) }
-                for z in 0..<4 { for y in 0..<2 {
-                    let slot = carry + ((half * 4 + z) * 2 + y) * lineLength
-                    if reuse { part(z * 4 + y).update(from: slot, count: n) }
-                    slot.update(from: part(z * 4 + 2 + y), count: n)
-                }}
+                for y in firstY..<4 {
+                    let a = zLine(half, 0, slot(y)), b = zLine(half, 1, slot(y))
+                    let c = zLine(half, 2, slot(y)), d = zLine(half, 3, slot(y))
+                    inputTransform(a, b, c, d, into: a, b, c, d, count: n)
+                }
+                for z in 0..<4 {
+                    inputTransform(zLine(half, z, slot(0)), zLine(half, z, slot(1)), zLine(half, z, slot(2)),
+                                   zLine(half, z, slot(3)), into: yLine(half, z, 0), yLine(half, z, 1),
+                                   yLine(half, z, 2), yLine(half, z, 3), count: n)
+                }
             }
             previous = row
-            for half in 0..<2 {
-                let part = half == 0 ? even : odd
-                for z in 0..<4 { inputTransform(part(z * 4), part(z * 4 + 1), part(z * 4 + 2), part(z * 4 + 3), count: n) }
-            }
             let column0 = (row - rows.lowerBound) * grid.w
-            for zy in 0..<16 {
-                let e = even(zy), o = odd(zy)
-                let p0 = v + zy * 4 * planeStride + column0
-                let p1 = p0 + planeStride, p2 = p1 + planeStride, p3 = p2 + planeStride
-                var t = 0
-                while t + 8 <= grid.w {
-                    let x0 = load8(e + t), x1 = load8(o + t), x2 = load8(e + t + 1), x3 = load8(o + t + 1)
-                    store8(x0 - x2, p0 + t); store8(x1 + x2, p1 + t); store8(x2 - x1, p2 + t); store8(x1 - x3, p3 + t)
-                    t += 8
-                }
-                while t < grid.w {
-                    let x0 = e[t], x1 = o[t], x2 = e[t + 1], x3 = o[t + 1]
-                    p0[t] = x0 - x2; p1[t] = x1 + x2; p2[t] = x2 - x1; p3[t] = x1 - x3
-                    t += 1
-                }
-            }
+            for z in 0..<4 { for y in 0..<4 {
+                let e = yLine(0, z, y), o = yLine(1, z, y)
+                let p0 = v + (z * 4 + y) * 4 * planeStride + column0
+                inputTransform(e, o, e + 1, o + 1, into: p0, p0 + planeStride, p0 + 2 * planeStride,
+                               p0 + 3 * planeStride, count: grid.w)
+            }}
         }
     }
 
-    /// A^T along one axis on whole runs: (m0 + m1 + m2, m1 − m2 − m3) into the first two.
+    /// A^T along one axis on whole runs: (m0 + m1 + m2, m1 − m2 − m3) into `p` and `q` (which
+    /// may be `a` and `b`: each lane is read before it is written).
     @inline(__always)
     private static func outputTransform<T: NetScalar>(
-        _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>, _ c: UnsafePointer<T>,
-        _ d: UnsafePointer<T>, count: Int
+        _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafePointer<T>, _ d: UnsafePointer<T>,
+        into p: UnsafeMutablePointer<T>, _ q: UnsafeMutablePointer<T>, count: Int
     ) {
         var i = 0
         while i + 8 <= count {
             let m1 = load8(b + i), m2 = load8(c + i)
-            store8(load8(a + i) + m1 + m2, a + i); store8(m1 - m2 - load8(d + i), b + i)
+            store8(load8(a + i) + m1 + m2, p + i); store8(m1 - m2 - load8(d + i), q + i)
             i += 8
         }
         while i < count {
-            let m1 = b[i], m2 = c[i]
-            a[i] = a[i] + m1 + m2; b[i] = m1 - m2 - d[i]
+            let m0 = a[i], m1 = b[i], m2 = c[i], m3 = d[i]
+            p[i] = m0 + m1 + m2; q[i] = m1 - m2 - m3
             i += 1
         }
     }
@@ -276,12 +281,15 @@ enum Winograd3 {
         let w = grid.w
         @inline(__always) func run(_ xi: Int) -> UnsafeMutablePointer<T> { lines + xi * w }
         for row in rows {
-            let column0 = (row - rows.lowerBound) * w
-            for xi in 0..<points { run(xi).update(from: m + xi * planeStride + column0, count: w) }
-            for yx in 0..<16 { outputTransform(run(yx), run(16 + yx), run(32 + yx), run(48 + yx), count: w) }
+            // Along z straight from the planes (no copy of the 64 runs first), then y in place.
+            let first = m + (row - rows.lowerBound) * w
+            @inline(__always) func plane(_ xi: Int) -> UnsafePointer<T> { first + xi * planeStride }
+            for yx in 0..<16 {
+                outputTransform(plane(yx), plane(16 + yx), plane(32 + yx), plane(48 + yx), into: run(yx), run(16 + yx), count: w)
+            }
             for z in 0..<2 { for x in 0..<4 {
                 let b = z * 16 + x
-                outputTransform(run(b), run(b + 4), run(b + 8), run(b + 12), count: w)
+                outputTransform(run(b), run(b + 4), run(b + 8), run(b + 12), into: run(b), run(b + 4), count: w)
             }}
             let z0 = 2 * (row / grid.h), y0 = 2 * (row % grid.h)
             for z in 0..<2 where z0 + z < dims.a {
@@ -294,8 +302,7 @@ enum Winograd3 {
                     while t + 8 <= pairs {
                         let a = load8(r0 + t) + load8(r1 + t) + load8(r2 + t)
                         let b = load8(r1 + t) - load8(r2 + t) - load8(r3 + t)
-                        var both = SIMD16<T>(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3],
-                                             a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7])
+                        var both = interleave(a, b)
                         let target = UnsafeMutableRawPointer(line + 2 * t)
                         if accumulate { both += target.loadUnaligned(as: SIMD16<T>.self) }
                         target.storeBytes(of: both, as: SIMD16<T>.self)

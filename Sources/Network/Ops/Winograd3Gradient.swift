@@ -122,9 +122,16 @@ extension Winograd3 {
                     continue
                 }
                 let line = dy + ((z0 + z) * dims.b + y0 + y) * dims.c
-                for t in 0..<w {
+                var t = 0
+                while 2 * t + 16 <= dims.c {
+                    let pair = UnsafeRawPointer(line + 2 * t).loadUnaligned(as: SIMD16<T>.self)
+                    store8(pair.evenHalf, e + t); store8(pair.oddHalf, o + t)
+                    t += 8
+                }
+                while t < w {
                     e[t] = line[2 * t]
                     o[t] = 2 * t + 1 < dims.c ? line[2 * t + 1] : 0
+                    t += 1
                 }
             }}
             // Along x, y, then z (into the planes).
