@@ -105,6 +105,12 @@ public final class UNet3D {
         }
     }
 
+    /// Times every layer of the following passes while set (`tutor bench teacher --layers`).
+    public var layerClock: LayerClock? {
+        get { graph.clock }
+        set { graph.clock = newValue }
+    }
+
     /// Sets every gradient to zero.
     public func zeroGrad() { graph.grads.zero() }
 

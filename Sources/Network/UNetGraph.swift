@@ -12,6 +12,8 @@ final class UNetGraph<T: NetScalar> {
     let shapes: [String: [Int]]
     let scratch = Scratch<T>()
     let pool = BufferPool<T>()
+    /// Times each layer while set (benchmarks only).
+    var clock: LayerClock?
     private var cache: Cache?
     /// The input size the pool's blocks were made for: passes of one size reuse them (as
     /// onnxruntime's arena does); a pass of another size frees them first, so the pool never holds
@@ -120,6 +122,16 @@ final class UNetGraph<T: NetScalar> {
 
     /// Conv3d → InstanceNorm3d → PReLU.
     private func block(_ prefix: String, input: Segments, inDims: Dims, stride: Int, state: Cache?) -> (Buffer<T>, Dims) {
+        timed(prefix, state == nil ? .forward : .training) { blockForward(prefix, input: input, inDims: inDims, stride: stride, state: state) }
+    }
+
+    /// `body` under the clock's eye, when there is one.
+    private func timed<R>(_ layer: String, _ pass: LayerClock.Pass, _ body: () -> R) -> R {
+        guard let clock else { return body() }
+        return clock.measure(layer, pass, body)
+    }
+
+    private func blockForward(_ prefix: String, input: Segments, inDims: Dims, stride: Int, state: Cache?) -> (Buffer<T>, Dims) {
         let cout = shapes["\(prefix).conv.weight"]![0]
         let od = Conv3.outDims(inDims, stride: stride)
         let conv = Buffer<T>(count: cout * od.count, pool: pool)
@@ -134,6 +146,12 @@ final class UNetGraph<T: NetScalar> {
 
     /// ConvTranspose3d → InstanceNorm3d → PReLU.
     private func upBlock(_ prefix: String, input: Buffer<T>, cin: Int, inDims: Dims, cout: Int, state: Cache?) -> Buffer<T> {
+        timed(prefix, state == nil ? .forward : .training) {
+            upBlockForward(prefix, input: input, cin: cin, inDims: inDims, cout: cout, state: state)
+        }
+    }
+
+    private func upBlockForward(_ prefix: String, input: Buffer<T>, cin: Int, inDims: Dims, cout: Int, state: Cache?) -> Buffer<T> {
         let od = inDims.doubled
         let conv = Buffer<T>(count: cout * od.count, pool: pool)
         ConvTranspose2.forward(input: input.pointer, cin: cin, inDims: inDims, weights: param("\(prefix).conv.weight"),
@@ -232,6 +250,10 @@ final class UNetGraph<T: NetScalar> {
     }
 
     private func blockBackward(_ prefix: String, _ state: Cache, dy: Buffer<T>, dInput: Segments?, accumulate: Bool) {
+        timed(prefix, .backward) { blockBackwardUntimed(prefix, state, dy: dy, dInput: dInput, accumulate: accumulate) }
+    }
+
+    private func blockBackwardUntimed(_ prefix: String, _ state: Cache, dy: Buffer<T>, dInput: Segments?, accumulate: Bool) {
         let s = state.blocks[prefix]!
         normActBackward(prefix, s, dy: dy)
         let input = channelPointers(s.input, spatial: s.inDims.count).map { UnsafePointer($0) }
@@ -242,6 +264,10 @@ final class UNetGraph<T: NetScalar> {
     }
 
     private func upBackward(_ prefix: String, _ state: Cache, dy: Buffer<T>, dInput: Buffer<T>) {
+        timed(prefix, .backward) { upBackwardUntimed(prefix, state, dy: dy, dInput: dInput) }
+    }
+
+    private func upBackwardUntimed(_ prefix: String, _ state: Cache, dy: Buffer<T>, dInput: Buffer<T>) {
         let s = state.blocks[prefix]!
         normActBackward(prefix, s, dy: dy)
         ConvTranspose2.backward(input: s.input[0].buffer.pointer, cin: s.input[0].channels, inDims: s.inDims,

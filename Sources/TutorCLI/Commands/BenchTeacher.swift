@@ -42,6 +42,9 @@ struct BenchTeacher: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON line instead of text.")
     var json = false
 
+    @Flag(name: .long, help: "Also print the time of each layer in the timed passes (forward, and with --train the training forward and backward), in ms per pass.")
+    var layers = false
+
     func run() throws {
         let list = try parseChannels(channels)
         guard runs > 0, size > 0, inChannels > 0 else { throw TutorError("--runs, --size and --in-channels must be positive.") }
@@ -80,10 +83,13 @@ struct BenchTeacher: ParsableCommand {
         // Then the timed runs, a forward pass and a training step in turn, so that both see the
         // same state of a machine whose speed drifts; the ratio is the median of each pair's.
         var forwards: [(wall: Double, cpu: Double)] = [], steps: [Double] = []
+        let clock = layers ? LayerClock() : nil
+        net.layerClock = clock
         for _ in 0..<runs {
             forwards.append(try timed(forwardPass))
             if let trainPass { steps.append(try timed(trainPass).wall) }
         }
+        net.layerClock = nil
         let forward = median(forwards.map(\.wall)), forwardCPU = median(forwards.map(\.cpu))
         let trainStep = steps.isEmpty ? nil : median(steps)
         let stepRatio = steps.isEmpty ? nil : median(zip(steps, forwards).map { $0 / $1.wall })
@@ -107,7 +113,24 @@ struct BenchTeacher: ParsableCommand {
             if let trainStep, let trainPeak, let stepRatio {
                 print("training step: \(fmt(trainStep, 3)) s  (\(fmt(stepRatio, 2))× forward), peak RSS \(fmt(trainPeak, 0)) MB")
             }
+            if let clock { printLayers(clock) }
         }
+    }
+
+    /// One row per layer: ms per pass forward, in the training forward, backward, and backward
+    /// over forward.
+    private func printLayers(_ clock: LayerClock) {
+        let ms = { (v: Double?) in v.map { fmt($0 * 1000 / Double(runs), 1) } ?? "-" }
+        print("layer            forward  train-fwd   backward  bwd/fwd")
+        var total: [LayerClock.Pass: Double] = [:]
+        for layer in clock.layers {
+            let t = clock.seconds[layer] ?? [:]
+            for (pass, v) in t { total[pass, default: 0] += v }
+            let ratio = t[.backward].flatMap { b in t[.forward].map { fmt(b / $0, 2) } } ?? "-"
+            print(layer.padding(toLength: 14, withPad: " ", startingAt: 0) + [ms(t[.forward]), ms(t[.training]), ms(t[.backward]), ratio]
+                .map { $0.leftPadded(to: 10) }.joined(separator: " "))
+        }
+        print("all layers    " + [ms(total[.forward]), ms(total[.training]), ms(total[.backward])].map { $0.leftPadded(to: 10) }.joined(separator: " "))
     }
 
     /// CPU seconds used by this process so far, all threads together.
@@ -131,4 +154,8 @@ struct BenchTeacher: ParsableCommand {
               let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
         return kb / 1024
     }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
