@@ -3,6 +3,7 @@
 // Modules, from the bottom up (each only imports those above it):
 //   Volumes   - CT volumes and masks: NIfTI/NRRD I/O, box files, preprocessing, crops
 //   Network   - the UNet3D engine: ops (forward + backward), safetensors, optimiser
+//               (CKernels: its hand-written AVX2 kernels, in C for the target attribute)
 //   Phantom   - synthetic chest CT with tumours, masks and boxes
 //   Evaluation- DSC, DSC-TP, object-wise F1
 //   Teacher   - box/point-guided teacher: predict, train
@@ -28,9 +29,10 @@ let package = Package(
         .systemLibrary(name: "CNIfTI", path: "Sources/CNIfTI"),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         .target(name: "Volumes", dependencies: ["CNIfTI"], swiftSettings: fast + niftiHeaders),
-        .target(name: "Network", dependencies: ["Volumes", "COpenBLAS"], swiftSettings: fast),
+        .target(name: "Network", dependencies: ["Volumes", "COpenBLAS", "CKernels"], swiftSettings: fast),
         .target(name: "Phantom", dependencies: ["Volumes"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["Volumes"], swiftSettings: fast),
         .target(name: "Teacher", dependencies: ["Volumes", "Network", "Evaluation"],

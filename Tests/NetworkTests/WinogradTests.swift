@@ -139,3 +139,65 @@ final class WinogradTests: XCTestCase {
     }
 
 }
+
+/// The AVX2 kernels of the shifted-line convolution (Float) against im2col in Double on the same
+/// numbers: every column remainder (24-wide blocks, 8-wide blocks, single columns), 1 to 4 groups
+/// of four outputs, accumulated and split outputs, and a width that falls back to OpenBLAS.
+final class LinesKernelTests: XCTestCase {
+    private var rng = SeededGenerator(seed: 11)
+
+    private func floats(_ n: Int) -> [Float] { (0..<n).map { _ in Float(rng.normal()) } }
+
+    private func relativeError(_ a: [Float], _ b: [Double]) -> Double {
+        var diff = 0.0, norm = 0.0
+        for i in 0..<a.count { diff += (Double(a[i]) - b[i]) * (Double(a[i]) - b[i]); norm += b[i] * b[i] }
+        return (diff / norm).squareRoot()
+    }
+
+    private let cases: [(Dims, Int, Int)] = [
+        (Dims(5, 7, 3), 2, 8), (Dims(6, 4, 19), 8, 4), (Dims(3, 40, 37), 5, 12), (Dims(12, 10, 34), 16, 8),
+        (Dims(1, 1, 1), 3, 16), (Dims(4, 9, 61), 8, 6),
+    ]
+
+    func testForwardMatchesIm2colInDouble() throws {
+        try XCTSkipUnless(LinesKernel.enabled, "this CPU has no AVX2 + FMA: the kernels are not used")
+        for (dims, cin, cout) in cases {
+            for accumulate in [false, true] {
+                let x = floats(cin * dims.count), w = floats(cout * cin * 27), start = floats(cout * dims.count)
+                let split = cout / 2
+                let a = Buffer<Float>(start)
+                let xf = Buffer<Float>(x), wf = Buffer<Float>(w)
+                Conv3Shifted.forward(input: (0..<cin).map { UnsafePointer(xf.channel($0, spatial: dims.count)) },
+                                     dims: dims, weights: wf.pointer,
+                                     outputs: [(a.pointer, split), (a.pointer + split * dims.count, cout - split)],
+                                     accumulate: accumulate, scratch: Scratch<Float>())
+                let b = Buffer<Double>(start.map(Double.init))
+                let xd = Buffer<Double>(x.map(Double.init)), wd = Buffer<Double>(w.map(Double.init))
+                Conv3.forwardIm2col(input: (0..<cin).map { UnsafePointer(xd.channel($0, spatial: dims.count)) },
+                                    inDims: dims, stride: 1, weights: wd.pointer, outputs: [(b.pointer, cout)],
+                                    accumulate: accumulate, scratch: Scratch<Double>())
+                XCTAssertLessThan(relativeError(a.array, b.array), 1e-5, "\(dims) \(cin) → \(cout) accumulate \(accumulate)")
+            }
+        }
+    }
+
+    func testWeightGradientMatchesIm2colInDouble() throws {
+        try XCTSkipUnless(LinesKernel.enabled, "this CPU has no AVX2 + FMA: the kernels are not used")
+        for (dims, cin, cout) in cases {
+            let x = floats(cin * dims.count), dy = floats(cout * dims.count), start = floats(cout * cin * 27)
+            let xf = Buffer<Float>(x), dyf = Buffer<Float>(dy), a = Buffer<Float>(start)
+            Conv3Shifted.weightGradient(input: (0..<cin).map { UnsafePointer(xf.channel($0, spatial: dims.count)) },
+                                        dims: dims, dOutput: dyf.pointer, cout: cout, dWeights: a.pointer,
+                                        scratch: Scratch<Float>())
+            let xd = Buffer<Double>(x.map(Double.init)), dyd = Buffer<Double>(dy.map(Double.init))
+            let b = Buffer<Double>(start.map(Double.init))
+            Conv3.weightGradientIm2col(input: (0..<cin).map { UnsafePointer(xd.channel($0, spatial: dims.count)) },
+                                       inDims: dims, stride: 1, dOutput: dyd.pointer, cout: cout,
+                                       dWeights: b.pointer, scratch: Scratch<Double>())
+            // Compare the change, not the start it was added to.
+            let change = (0..<b.count).map { b.pointer[$0] - Double(start[$0]) }
+            let got = (0..<a.count).map { a.pointer[$0] - start[$0] }
+            XCTAssertLessThan(relativeError(got, change), 1e-5, "\(dims) \(cin) → \(cout)")
+        }
+    }
+}

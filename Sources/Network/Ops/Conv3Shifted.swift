@@ -3,7 +3,9 @@
 /// voxel, so the column block holds each (ci, kd, kh) line once, zero-padded to w + 2, and tap kw
 /// is that block read from `kw` on. The output is computed on the padded row grid (w + 2 columns
 /// per row, the last two are discarded) by three GEMMs with K = 9·Cin that accumulate into one
-/// scratch tile, which is then copied (or added) into the output rows.
+/// scratch tile, which is then copied (or added) into the output rows. In Float on AVX2 CPUs the
+/// three GEMMs (and the weight gradient's) are one pass of a kernel that reads the lines in place
+/// (`LinesKernel`).
 ///
 /// Shapes as `Conv3.forward`: input Cin channels of `dims`; weights [Cout, Cin·27]; output
 /// [Cout, dims]. The weight gradient uses the same lines. For the 8-channel layers of a 128³
@@ -15,20 +17,29 @@ enum Conv3Shifted {
         outputs: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
     ) {
         let cout = outputs.reduce(0) { $0 + $1.1 }
-        let plan = Plan(dims: dims, cin: input.count, cout: cout, scratch: scratch)
+        // The kernel reads its lines in place, so they should still be in L2 from `paddedLines`:
+        // 128 KB blocks (16–32K values measured alike, 8K and 64K slower; the GEMM's 1 MB made
+        // the kernel 13 % slower).
+        let kernel = LinesKernel.applies(T.self, cout: cout)
+        let plan = Plan(dims: dims, cin: input.count, cout: cout, scratch: scratch, tileValues: kernel ? 1 << 15 : 1 << 18)
         let k = plan.k, w = dims.c, pitch = plan.pitch
-        let tapWeights = Buffer<T>(count: 3 * cout * k)
-        plan.forEachWeight { perTap, pytorch in tapWeights.pointer[perTap] = weights[pytorch] }
+        let packed = kernel ? LinesKernel.packWeights(weights, cout: cout, cin: plan.cin) : nil
+        let tapWeights = Buffer<T>(count: kernel ? 0 : 3 * cout * k)
+        if !kernel { plan.forEachWeight { perTap, pytorch in tapWeights.pointer[perTap] = weights[pytorch] } }
         Engine.forEachTile(plan.tiling.tiles) { tile, worker in
             let (rows, n, ldb) = plan.tile(tile)
             let col = scratch.block(worker), product = col + plan.linesCount
             paddedLines(input: input, dims: dims, rows: rows, col: col, ldb: ldb)
-            let step = Conv3.unpackedColumns(m: cout, k: k, columns: n)
-            for j in Swift.stride(from: 0, to: n, by: step) {
-                for kw in 0..<3 {
-                    T.gemm(transA: false, transB: false, m: cout, n: min(step, n - j), k: k,
-                           alpha: 1, a: tapWeights.pointer + kw * cout * k, lda: k, b: col + kw + j, ldb: ldb,
-                           beta: kw == 0 ? 0 : 1, c: product + j, ldc: n)
+            if let packed {
+                LinesKernel.forward(packed: packed, cout: cout, k: k, lines: col, ldb: ldb, columns: n, product: product)
+            } else {
+                let step = Conv3.unpackedColumns(m: cout, k: k, columns: n)
+                for j in Swift.stride(from: 0, to: n, by: step) {
+                    for kw in 0..<3 {
+                        T.gemm(transA: false, transB: false, m: cout, n: min(step, n - j), k: k,
+                               alpha: 1, a: tapWeights.pointer + kw * cout * k, lda: k, b: col + kw + j, ldb: ldb,
+                               beta: kw == 0 ? 0 : 1, c: product + j, ldc: n)
+                    }
                 }
             }
             var first = 0
@@ -53,6 +64,7 @@ enum Conv3Shifted {
         input: [UnsafePointer<T>], dims: Dims, dOutput: UnsafePointer<T>, cout: Int,
         dWeights: UnsafeMutablePointer<T>, scratch: Scratch<T>
     ) {
+        let kernel = LinesKernel.applies(T.self, cout: cout)
         let plan = Plan(dims: dims, cin: input.count, cout: cout, scratch: scratch)
         let k = plan.k, w = dims.c, pitch = plan.pitch
         let partials = Partials<T>(workers: Engine.threads, count: 3 * cout * k)
@@ -67,6 +79,11 @@ enum Conv3Shifted {
                     d.update(from: src + t * w, count: w)
                     d[w] = 0; d[w + 1] = 0
                 }
+            }
+            if kernel {
+                LinesKernel.weightGradient(dy: dy, cout: cout, lines: col, ldb: ldb, k: k, columns: n,
+                                           dw: partials.block(worker))
+                return
             }
             // In column slices small enough for OpenBLAS's unpacked kernel, as `Conv3.forwardIm2col`.
             let slice = Conv3.unpackedColumns(m: cout, k: k, columns: n)
@@ -92,9 +109,9 @@ enum Conv3Shifted {
         /// Values of the lines block ahead of the [Cout, columns] block in a worker's scratch.
         let linesCount: Int
 
-        init<T>(dims: Dims, cin: Int, cout: Int, scratch: Scratch<T>) {
+        init<T>(dims: Dims, cin: Int, cout: Int, scratch: Scratch<T>, tileValues: Int = 1 << 18) {
             self.cin = cin; self.cout = cout; k = cin * 9; pitch = dims.c + 2
-            tiling = RowTiling(rows: dims.a * dims.b, rowLength: pitch, k: k, workers: Engine.threads)
+            tiling = RowTiling(rows: dims.a * dims.b, rowLength: pitch, k: k, workers: Engine.threads, values: tileValues)
             linesCount = k * (tiling.maxColumns + 2)
             scratch.reserve(workers: Engine.threads, count: linesCount + cout * tiling.maxColumns)
         }

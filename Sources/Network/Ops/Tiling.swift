@@ -8,11 +8,13 @@ struct RowTiling {
     var tiles: Int { (rows + rowsPerTile - 1) / rowsPerTile }
     var maxColumns: Int { rowsPerTile * rowLength }
 
-    init(rows: Int, rowLength: Int, k: Int, workers: Int) {
+    /// `values`: the im2col block's target size (1 MB by default; less where the block should
+    /// stay in L2 for a kernel that reads it in place).
+    init(rows: Int, rowLength: Int, k: Int, workers: Int, values: Int = 1 << 18) {
         self.rows = rows
         self.rowLength = rowLength
         // ~1 MB of im2col per tile, never fewer than 512 columns (GEMM efficiency).
-        let target = max(512, (1 << 18) / max(k, 1))
+        let target = max(512, values / max(k, 1))
         var perTile = max(1, target / max(rowLength, 1))
         perTile = min(perTile, max(1, rows / (2 * workers)))
         rowsPerTile = min(perTile, rows)
