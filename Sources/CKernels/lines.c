@@ -1,6 +1,7 @@
-// The shifted-line convolution kernels of CKernels.h: a [4 outputs × 24 columns] register block
-// for the forward pass and [4 outputs × 3 taps] dot products for the weight gradient, both
-// reading each padded input line in place (no packing), 12 accumulators in ymm registers.
+// The kernels of CKernels.h. Both keep 12 accumulators in ymm registers and read their operands
+// in place (no packing): the product as a [4 outputs × 24 columns] block, per (row, tap) three
+// loads and four weight broadcasts for 12 FMAs; the gradient as dot products of 4 dy rows with 3
+// line views (3 taps of one line, or 3 lines), per 8 columns seven loads for 12 FMAs.
 #include "CKernels.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -16,15 +17,14 @@ int tutor_lines_available(void) {
     return known;
 }
 
-/// One group of 4 outputs over 24 columns from j: 12 accumulators, per (r, kw) three line loads
-/// and four weight broadcasts for 12 FMAs.
-KERNEL static void forward24(const float *wg, int k, const float *lines, long ldb, long j, float *p, long ldp) {
+/// One group of 4 outputs over 24 columns from j.
+KERNEL static void product24(const float *wg, int k, int taps, const float *lines, long ldb, long j, float *p, long ldp) {
     __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
     __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
     for (int r = 0; r < k; r++) {
         const float *l = lines + r * ldb + j;
-        const float *w = wg + r * 12;
-        for (int kw = 0; kw < 3; kw++) {
+        const float *w = wg + r * taps * 4;
+        for (int kw = 0; kw < taps; kw++) {
             __m256 b0 = _mm256_loadu_ps(l + kw), b1 = _mm256_loadu_ps(l + kw + 8), b2 = _mm256_loadu_ps(l + kw + 16);
             __m256 w0 = _mm256_broadcast_ss(w + kw * 4), w1 = _mm256_broadcast_ss(w + kw * 4 + 1);
             a00 = _mm256_fmadd_ps(w0, b0, a00); a01 = _mm256_fmadd_ps(w0, b1, a01); a02 = _mm256_fmadd_ps(w0, b2, a02);
@@ -42,12 +42,12 @@ KERNEL static void forward24(const float *wg, int k, const float *lines, long ld
 }
 
 /// The same over 8 columns (the remainder of a tile after its 24-column blocks).
-KERNEL static void forward8(const float *wg, int k, const float *lines, long ldb, long j, float *p, long ldp) {
+KERNEL static void product8(const float *wg, int k, int taps, const float *lines, long ldb, long j, float *p, long ldp) {
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
     for (int r = 0; r < k; r++) {
         const float *l = lines + r * ldb + j;
-        const float *w = wg + r * 12;
-        for (int kw = 0; kw < 3; kw++) {
+        const float *w = wg + r * taps * 4;
+        for (int kw = 0; kw < taps; kw++) {
             __m256 b = _mm256_loadu_ps(l + kw);
             a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(w + kw * 4), b, a0);
             a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(w + kw * 4 + 1), b, a1);
@@ -59,24 +59,25 @@ KERNEL static void forward8(const float *wg, int k, const float *lines, long ldb
     _mm256_storeu_ps(p + 2 * ldp + j, a2); _mm256_storeu_ps(p + 3 * ldp + j, a3);
 }
 
-KERNEL void tutor_lines_forward(const float *packed, int cout, int k, const float *lines, long ldb, int n,
+KERNEL void tutor_lines_product(const float *packed, int m, int k, int taps, const float *lines, long ldb, int n,
                                 float *product, long ldp) {
     if (!tutor_lines_available()) return;
+    long groupWeights = (long)k * taps * 4;
     // Column blocks outside, output groups inside: a block's k short line segments stay in L1
     // for every group.
     long j = 0;
     for (; j + 24 <= n; j += 24)
-        for (int g = 0; g < cout / 4; g++) forward24(packed + (long)g * k * 12, k, lines, ldb, j, product + 4L * g * ldp, ldp);
+        for (int g = 0; g < m / 4; g++) product24(packed + g * groupWeights, k, taps, lines, ldb, j, product + 4L * g * ldp, ldp);
     for (; j + 8 <= n; j += 8)
-        for (int g = 0; g < cout / 4; g++) forward8(packed + (long)g * k * 12, k, lines, ldb, j, product + 4L * g * ldp, ldp);
-    for (int g = 0; g < cout / 4; g++) {
-        const float *wg = packed + (long)g * k * 12;
+        for (int g = 0; g < m / 4; g++) product8(packed + g * groupWeights, k, taps, lines, ldb, j, product + 4L * g * ldp, ldp);
+    for (int g = 0; g < m / 4; g++) {
+        const float *wg = packed + g * groupWeights;
         float *p = product + 4L * g * ldp;
         for (long jj = j; jj < n; jj++) {   // the last few columns, one at a time
             float s[4] = {0, 0, 0, 0};
             for (int r = 0; r < k; r++) {
-                const float *l = lines + r * ldb + jj, *w = wg + r * 12;
-                for (int kw = 0; kw < 3; kw++)
+                const float *l = lines + r * ldb + jj, *w = wg + r * taps * 4;
+                for (int kw = 0; kw < taps; kw++)
                     for (int c = 0; c < 4; c++) s[c] += w[kw * 4 + c] * l[kw];
             }
             for (int c = 0; c < 4; c++) p[c * ldp + jj] = s[c];
@@ -91,54 +92,72 @@ KERNEL static float sum8(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-KERNEL void tutor_lines_weight_gradient(const float *dy, long lddy, int cout, const float *lines, long ldb, int k,
-                                        int n, float *dw) {
-    if (!tutor_lines_available()) return;
+/// s[c][i] = Σ_{j<n} d_c[j] · v_i[j]: four dy rows against three line views.
+KERNEL static void dot4x3(const float *const d[4], const float *const v[3], long n, float s[4][3]) {
+    __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
+    __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+    const float *d0 = d[0], *d1 = d[1], *d2 = d[2], *d3 = d[3], *v0 = v[0], *v1 = v[1], *v2 = v[2];
     long n8 = n / 8 * 8;
-    for (int g = 0; g < cout / 4; g++) {
-        const float *d0 = dy + 4L * g * lddy, *d1 = d0 + lddy, *d2 = d1 + lddy, *d3 = d2 + lddy;
-        for (int r = 0; r < k; r++) {
-            const float *l = lines + r * ldb;
-            __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
-            __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
-            for (long j = 0; j < n8; j += 8) {
-                __m256 l0 = _mm256_loadu_ps(l + j), l1 = _mm256_loadu_ps(l + j + 1), l2 = _mm256_loadu_ps(l + j + 2);
-                __m256 y = _mm256_loadu_ps(d0 + j);
-                a00 = _mm256_fmadd_ps(y, l0, a00); a01 = _mm256_fmadd_ps(y, l1, a01); a02 = _mm256_fmadd_ps(y, l2, a02);
-                y = _mm256_loadu_ps(d1 + j);
-                a10 = _mm256_fmadd_ps(y, l0, a10); a11 = _mm256_fmadd_ps(y, l1, a11); a12 = _mm256_fmadd_ps(y, l2, a12);
-                y = _mm256_loadu_ps(d2 + j);
-                a20 = _mm256_fmadd_ps(y, l0, a20); a21 = _mm256_fmadd_ps(y, l1, a21); a22 = _mm256_fmadd_ps(y, l2, a22);
-                y = _mm256_loadu_ps(d3 + j);
-                a30 = _mm256_fmadd_ps(y, l0, a30); a31 = _mm256_fmadd_ps(y, l1, a31); a32 = _mm256_fmadd_ps(y, l2, a32);
-            }
-            float s[4][3] = {
-                {sum8(a00), sum8(a01), sum8(a02)}, {sum8(a10), sum8(a11), sum8(a12)},
-                {sum8(a20), sum8(a21), sum8(a22)}, {sum8(a30), sum8(a31), sum8(a32)},
-            };
-            const float *rows[4] = {d0, d1, d2, d3};
-            for (long j = n8; j < n; j++)
+    for (long j = 0; j < n8; j += 8) {
+        __m256 l0 = _mm256_loadu_ps(v0 + j), l1 = _mm256_loadu_ps(v1 + j), l2 = _mm256_loadu_ps(v2 + j);
+        __m256 y = _mm256_loadu_ps(d0 + j);
+        a00 = _mm256_fmadd_ps(y, l0, a00); a01 = _mm256_fmadd_ps(y, l1, a01); a02 = _mm256_fmadd_ps(y, l2, a02);
+        y = _mm256_loadu_ps(d1 + j);
+        a10 = _mm256_fmadd_ps(y, l0, a10); a11 = _mm256_fmadd_ps(y, l1, a11); a12 = _mm256_fmadd_ps(y, l2, a12);
+        y = _mm256_loadu_ps(d2 + j);
+        a20 = _mm256_fmadd_ps(y, l0, a20); a21 = _mm256_fmadd_ps(y, l1, a21); a22 = _mm256_fmadd_ps(y, l2, a22);
+        y = _mm256_loadu_ps(d3 + j);
+        a30 = _mm256_fmadd_ps(y, l0, a30); a31 = _mm256_fmadd_ps(y, l1, a31); a32 = _mm256_fmadd_ps(y, l2, a32);
+    }
+    s[0][0] = sum8(a00); s[0][1] = sum8(a01); s[0][2] = sum8(a02);
+    s[1][0] = sum8(a10); s[1][1] = sum8(a11); s[1][2] = sum8(a12);
+    s[2][0] = sum8(a20); s[2][1] = sum8(a21); s[2][2] = sum8(a22);
+    s[3][0] = sum8(a30); s[3][1] = sum8(a31); s[3][2] = sum8(a32);
+    for (long j = n8; j < n; j++)
+        for (int c = 0; c < 4; c++)
+            for (int i = 0; i < 3; i++) s[c][i] += d[c][j] * v[i][j];
+}
+
+KERNEL void tutor_lines_gradient(const float *dy, long lddy, int m, const float *lines, long ldb, int k, int n,
+                                 int taps, float *dw) {
+    if (!tutor_lines_available()) return;
+    for (int g = 0; g < m / 4; g++) {
+        const float *d[4] = {dy + 4L * g * lddy, dy + (4L * g + 1) * lddy, dy + (4L * g + 2) * lddy, dy + (4L * g + 3) * lddy};
+        float s[4][3];
+        if (taps == 3) {   // one line at its three shifts: dw[kw][co][r]
+            for (int r = 0; r < k; r++) {
+                const float *l = lines + r * ldb;
+                const float *v[3] = {l, l + 1, l + 2};
+                dot4x3(d, v, n, s);
                 for (int c = 0; c < 4; c++)
-                    for (int kw = 0; kw < 3; kw++) s[c][kw] += rows[c][j] * l[j + kw];
-            for (int c = 0; c < 4; c++)
-                for (int kw = 0; kw < 3; kw++) dw[((long)kw * cout + 4 * g + c) * k + r] += s[c][kw];
+                    for (int kw = 0; kw < 3; kw++) dw[((long)kw * m + 4 * g + c) * k + r] += s[c][kw];
+            }
+        } else {           // three lines at a time: dw[co][r]
+            for (int r = 0; r < k; r += 3) {
+                int count = k - r < 3 ? k - r : 3;
+                // A short last group repeats its first line; those sums are dropped.
+                const float *v[3];
+                for (int i = 0; i < 3; i++) v[i] = lines + (long)(r + (i < count ? i : 0)) * ldb;
+                dot4x3(d, v, n, s);
+                for (int c = 0; c < 4; c++)
+                    for (int i = 0; i < count; i++) dw[(4L * g + c) * k + r + i] += s[c][i];
+            }
         }
     }
 }
 
 #else
 int tutor_lines_available(void) { return 0; }
-void tutor_lines_forward(const float *packed, int cout, int k, const float *lines, long ldb, int n,
+void tutor_lines_product(const float *packed, int m, int k, int taps, const float *lines, long ldb, int n,
                          float *product, long ldp) {}
-void tutor_lines_weight_gradient(const float *dy, long lddy, int cout, const float *lines, long ldb, int k,
-                                 int n, float *dw) {}
+void tutor_lines_gradient(const float *dy, long lddy, int m, const float *lines, long ldb, int k, int n,
+                          int taps, float *dw) {}
 #endif
 
-void tutor_lines_pack_weights(const float *w, int cout, int cin, float *packed) {
-    int k = 9 * cin;
-    for (int g = 0; g < cout / 4; g++)
+void tutor_lines_pack(const float *a, int m, int k, int taps, float *packed) {
+    for (int g = 0; g < m / 4; g++)
         for (int r = 0; r < k; r++)
-            for (int kw = 0; kw < 3; kw++)
+            for (int kw = 0; kw < taps; kw++)
                 for (int c = 0; c < 4; c++)
-                    packed[(((long)g * k + r) * 3 + kw) * 4 + c] = w[((long)(4 * g + c) * k + r) * 3 + kw];
+                    packed[(((long)g * k + r) * taps + kw) * 4 + c] = a[((long)(4 * g + c) * k + r) * taps + kw];
 }

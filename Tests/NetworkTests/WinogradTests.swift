@@ -140,9 +140,11 @@ final class WinogradTests: XCTestCase {
 
 }
 
-/// The AVX2 kernels of the shifted-line convolution (Float) against im2col in Double on the same
-/// numbers: every column remainder (24-wide blocks, 8-wide blocks, single columns), 1 to 4 groups
-/// of four outputs, accumulated and split outputs, and a width that falls back to OpenBLAS.
+/// The AVX2 kernels (Float) against im2col in Double on the same numbers: the shifted-line
+/// convolution with every column remainder (24-wide blocks, 8-wide blocks, single columns), 1 to
+/// 4 groups of four outputs, accumulated and split outputs, and a width that falls back to
+/// OpenBLAS; F(2,3)'s point products forward and backward, with row counts that do and do not
+/// take the kernel.
 final class LinesKernelTests: XCTestCase {
     private var rng = SeededGenerator(seed: 11)
 
@@ -178,6 +180,40 @@ final class LinesKernelTests: XCTestCase {
                                     accumulate: accumulate, scratch: Scratch<Double>())
                 XCTAssertLessThan(relativeError(a.array, b.array), 1e-5, "\(dims) \(cin) → \(cout) accumulate \(accumulate)")
             }
+        }
+    }
+
+    /// F(2,3)'s 64 point products through the kernel (forward, and the fused backward's dX and
+    /// dU products) in Float, against the same layer in Double (plain im2col: Winograd off).
+    func testWinogradProductsMatchIm2colInDouble() throws {
+        try XCTSkipUnless(LinesKernel.enabled, "this CPU has no AVX2 + FMA: the kernels are not used")
+        for (dims, cin, cout) in [(Dims(5, 7, 3), 18, 16), (Dims(6, 4, 19), 20, 32), (Dims(9, 10, 34), 32, 12)] {
+            let x = floats(cin * dims.count), w = floats(cout * cin * 27), dy = floats(cout * dims.count)
+            let xf = Buffer<Float>(x), wf = Buffer<Float>(w), dyf = Buffer<Float>(dy)
+            let inputs = (0..<cin).map { UnsafePointer(xf.channel($0, spatial: dims.count)) }
+            let y = Buffer<Float>(count: cout * dims.count), dW = Buffer<Float>(count: cout * cin * 27, zeroed: true)
+            let dX = Buffer<Float>(count: cin * dims.count)
+            Winograd3.forward(input: inputs, dims: dims, weights: wf.pointer, outputs: [(y.pointer, cout)],
+                              accumulate: false, scratch: Scratch<Float>())
+            Winograd3.backward(input: inputs, dims: dims, weights: wf.pointer, dOutput: dyf.pointer, cout: cout,
+                               dWeights: dW.pointer, dInput: [(dX.pointer, cin)], accumulate: false, scratch: Scratch<Float>())
+
+            Winograd3.enabled = false
+            defer { Winograd3.enabled = true }
+            let xd = Buffer<Double>(x.map(Double.init)), wd = Buffer<Double>(w.map(Double.init))
+            let dyd = Buffer<Double>(dy.map(Double.init))
+            let inputsD = (0..<cin).map { UnsafePointer(xd.channel($0, spatial: dims.count)) }
+            let yd = Buffer<Double>(count: cout * dims.count), dWd = Buffer<Double>(count: cout * cin * 27, zeroed: true)
+            let dXd = Buffer<Double>(count: cin * dims.count)
+            Conv3.forwardIm2col(input: inputsD, inDims: dims, stride: 1, weights: wd.pointer, outputs: [(yd.pointer, cout)],
+                                accumulate: false, scratch: Scratch<Double>())
+            Conv3.weightGradientIm2col(input: inputsD, inDims: dims, stride: 1, dOutput: dyd.pointer, cout: cout,
+                                       dWeights: dWd.pointer, scratch: Scratch<Double>())
+            Conv3.inputGradient(dOutput: dyd.pointer, cout: cout, inDims: dims, stride: 1, weights: wd.pointer,
+                                dInput: [(dXd.pointer, cin)], accumulate: false, scratch: Scratch<Double>())
+            XCTAssertLessThan(relativeError(y.array, yd.array), 1e-5, "forward \(dims) \(cin) → \(cout)")
+            XCTAssertLessThan(relativeError(dW.array, dWd.array), 1e-5, "dW \(dims) \(cin) → \(cout)")
+            XCTAssertLessThan(relativeError(dX.array, dXd.array), 1e-5, "dX \(dims) \(cin) → \(cout)")
         }
     }
 

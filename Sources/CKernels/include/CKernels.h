@@ -1,8 +1,12 @@
-// Hand-written AVX2 + FMA kernels for the engine's narrow stride-1 convolutions (Conv3Shifted).
-// Swift builds for baseline x86-64 and OpenBLAS packs every operand, which for the 8-channel
-// layers of a 128³ teacher costs more than the arithmetic; these kernels read the padded lines in
-// place. They run only where the CPU has AVX2 and FMA (tutor_lines_available); elsewhere, and for
-// Double, the engine keeps the GEMM path.
+// Hand-written AVX2 + FMA kernels for the engine's products with few rows: the shifted-line
+// convolution of the narrow layers (Conv3Shifted) and the 64 per-point products of Winograd's
+// F(2,3) (Winograd3). OpenBLAS packs every operand, which for products of 8 to 32 rows costs
+// about as much as the arithmetic on CPUs without its unpacked small-matrix kernel; these read
+// their operands in place. They run only where the CPU has AVX2 and FMA (tutor_lines_available);
+// elsewhere, and in Double, the engine keeps OpenBLAS.
+//
+// "taps" is 3 for the shifted lines (row r read at offsets 0, 1, 2: the three kernel taps along
+// x) and 1 for a plain product.
 #ifndef TUTOR_CKERNELS_H
 #define TUTOR_CKERNELS_H
 
@@ -13,22 +17,22 @@ extern "C" {
 /// 1 when this CPU runs the kernels below (x86-64 with AVX2 and FMA), else 0.
 int tutor_lines_available(void);
 
-/// Reorders PyTorch's Conv3d weights [cout][cin][3][3][3] (r = ci·9 + kd·3 + kh, kw innermost)
-/// into the forward kernel's order: packed[((g·k + r)·3 + kw)·4 + c] = w[4g + c][r][kw], with
-/// k = 9·cin. cout must be a multiple of 4; packed holds 27·cout·cin floats.
-void tutor_lines_pack_weights(const float *w, int cout, int cin, float *packed);
+/// Reorders a[m][k][taps] (row-major; PyTorch's Conv3d weights [Cout][Cin·9][3] for taps 3) into
+/// the product kernel's order: packed[((g·k + r)·taps + t)·4 + c] = a[4g + c][r][t]. m must be a
+/// multiple of 4; packed holds m·k·taps floats.
+void tutor_lines_pack(const float *a, int m, int k, int taps, float *packed);
 
-/// product[co][j] = Σ_r Σ_kw w[co][r][kw] · lines[r][j + kw] for co < cout, j < n, with the
-/// weights packed by tutor_lines_pack_weights. lines: k rows `ldb` apart, each readable up to
-/// index n + 1; product: cout rows `ldp` apart. Does nothing unless tutor_lines_available().
-void tutor_lines_forward(const float *packed, int cout, int k, const float *lines, long ldb, int n,
+/// product[i][j] = Σ_r Σ_t a[i][r][t] · lines[r][j + t] for i < m, j < n, with a packed by
+/// tutor_lines_pack. lines: k rows `ldb` apart, each readable up to index n + taps − 2; product:
+/// m rows `ldp` apart, overwritten. Does nothing unless tutor_lines_available().
+void tutor_lines_product(const float *packed, int m, int k, int taps, const float *lines, long ldb, int n,
                          float *product, long ldp);
 
-/// dw[kw][co][r] += Σ_j dy[co][j] · lines[r][j + kw] for j < n (the per-tap weight gradient,
-/// [3][cout][k]). dy: cout rows `lddy` apart; lines as in tutor_lines_forward. cout must be a
-/// multiple of 4. Does nothing unless tutor_lines_available().
-void tutor_lines_weight_gradient(const float *dy, long lddy, int cout, const float *lines, long ldb, int k,
-                                 int n, float *dw);
+/// dw[t][i][r] += Σ_j dy[i][j] · lines[r][j + t] for j < n (taps 3), or dw[i][r] += Σ_j dy[i][j] ·
+/// lines[r][j] (taps 1). dy: m rows `lddy` apart, m a multiple of 4; lines as in
+/// tutor_lines_product. Does nothing unless tutor_lines_available().
+void tutor_lines_gradient(const float *dy, long lddy, int m, const float *lines, long ldb, int k, int n,
+                          int taps, float *dw);
 
 #ifdef __cplusplus
 }

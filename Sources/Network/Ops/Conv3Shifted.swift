@@ -20,18 +20,22 @@ enum Conv3Shifted {
         // The kernel reads its lines in place, so they should still be in L2 from `paddedLines`:
         // 128 KB blocks (16–32K values measured alike, 8K and 64K slower; the GEMM's 1 MB made
         // the kernel 13 % slower).
-        let kernel = LinesKernel.applies(T.self, cout: cout)
+        let kernel = LinesKernel.applies(T.self, rows: cout)
         let plan = Plan(dims: dims, cin: input.count, cout: cout, scratch: scratch, tileValues: kernel ? 1 << 15 : 1 << 18)
         let k = plan.k, w = dims.c, pitch = plan.pitch
-        let packed = kernel ? LinesKernel.packWeights(weights, cout: cout, cin: plan.cin) : nil
-        let tapWeights = Buffer<T>(count: kernel ? 0 : 3 * cout * k)
-        if !kernel { plan.forEachWeight { perTap, pytorch in tapWeights.pointer[perTap] = weights[pytorch] } }
+        let tapWeights = Buffer<T>(count: 3 * cout * k)
+        if kernel {
+            LinesKernel.pack(weights, m: cout, k: k, taps: 3, into: tapWeights.pointer)
+        } else {
+            plan.forEachWeight { perTap, pytorch in tapWeights.pointer[perTap] = weights[pytorch] }
+        }
         Engine.forEachTile(plan.tiling.tiles) { tile, worker in
             let (rows, n, ldb) = plan.tile(tile)
             let col = scratch.block(worker), product = col + plan.linesCount
             paddedLines(input: input, dims: dims, rows: rows, col: col, ldb: ldb)
-            if let packed {
-                LinesKernel.forward(packed: packed, cout: cout, k: k, lines: col, ldb: ldb, columns: n, product: product)
+            if kernel {
+                LinesKernel.product(packed: tapWeights.pointer, m: cout, k: k, taps: 3, lines: col, ldb: ldb, columns: n,
+                                    into: product, ldp: n)
             } else {
                 let step = Conv3.unpackedColumns(m: cout, k: k, columns: n)
                 for j in Swift.stride(from: 0, to: n, by: step) {
@@ -64,7 +68,7 @@ enum Conv3Shifted {
         input: [UnsafePointer<T>], dims: Dims, dOutput: UnsafePointer<T>, cout: Int,
         dWeights: UnsafeMutablePointer<T>, scratch: Scratch<T>
     ) {
-        let kernel = LinesKernel.applies(T.self, cout: cout)
+        let kernel = LinesKernel.applies(T.self, rows: cout)
         let plan = Plan(dims: dims, cin: input.count, cout: cout, scratch: scratch)
         let k = plan.k, w = dims.c, pitch = plan.pitch
         let partials = Partials<T>(workers: Engine.threads, count: 3 * cout * k)
@@ -81,8 +85,8 @@ enum Conv3Shifted {
                 }
             }
             if kernel {
-                LinesKernel.weightGradient(dy: dy, cout: cout, lines: col, ldb: ldb, k: k, columns: n,
-                                           dw: partials.block(worker))
+                LinesKernel.gradient(dy: dy, lddy: n, m: cout, lines: col, ldb: ldb, k: k, columns: n, taps: 3,
+                                     into: partials.block(worker))
                 return
             }
             // In column slices small enough for OpenBLAS's unpacked kernel, as `Conv3.forwardIm2col`.

@@ -31,21 +31,53 @@ enum Winograd3 {
     ) {
         let cin = input.count
         let cout = outputs.reduce(0) { $0 + $1.1 }
-        let u = Buffer<T>(count: points * cout * cin)
-        transformWeights(weights, cout: cout, cin: cin, into: u.pointer)
+        let u = PointWeights<T>(m: cout, k: cin) { transformWeights(weights, cout: cout, cin: cin, into: $0) }
         let outChannels = outputs.flatMap { block in (0..<block.1).map { block.0 + $0 * dims.count } }
 
         forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
             let layout = unit.layout
-            for xi in 0..<points {
-                T.gemm(transA: false, transB: false, m: cout, n: unit.tiles, k: cin,
-                       alpha: 1, a: u.pointer + xi * cout * cin, lda: cin,
-                       b: unit.v + xi * layout.inputPlane, ldb: layout.columns,
-                       beta: 0, c: unit.m + xi * layout.outputPlane, ldc: layout.columns)
-            }
+            u.multiply(unit.v, planeStride: layout.inputPlane, columns: layout.columns, tiles: unit.tiles,
+                       into: unit.m, planeStride: layout.outputPlane)
             for co in 0..<cout {
                 transformOutput(unit.m + co * layout.columns, planeStride: layout.outputPlane, grid: unit.grid,
                                 rows: unit.rows, lines: unit.lines, into: outChannels[co], accumulate: accumulate)
+            }
+        }
+    }
+
+    /// U[ξ] for the 64 per-point products M[ξ] = U[ξ]·V[ξ] ([m, k] · [k, tiles]), in the order
+    /// their multiplier wants: as is for OpenBLAS, packed for `LinesKernel` where it applies.
+    struct PointWeights<T: NetScalar> {
+        let m: Int, k: Int, kernel: Bool
+        let u: Buffer<T>
+
+        /// `fill` writes U[ξ][m][k], 64 planes of m·k.
+        init(m: Int, k: Int, fill: (UnsafeMutablePointer<T>) -> Void) {
+            self.m = m; self.k = k
+            kernel = LinesKernel.applies(T.self, rows: m)
+            let plain = Buffer<T>(count: points * m * k)
+            fill(plain.pointer)
+            if kernel {
+                u = Buffer<T>(count: points * m * k)
+                for xi in 0..<points {
+                    LinesKernel.pack(plain.pointer + xi * m * k, m: m, k: k, taps: 1, into: u.pointer + xi * m * k)
+                }
+            } else {
+                u = plain
+            }
+        }
+
+        /// out[ξ][m][column] = U[ξ] · x[ξ][k][column] for the first `tiles` columns of each plane.
+        func multiply(_ x: UnsafePointer<T>, planeStride xStride: Int, columns: Int, tiles: Int,
+                      into out: UnsafeMutablePointer<T>, planeStride outStride: Int) {
+            for xi in 0..<points {
+                if kernel {
+                    LinesKernel.product(packed: u.pointer + xi * m * k, m: m, k: k, taps: 1, lines: x + xi * xStride,
+                                        ldb: columns, columns: tiles, into: out + xi * outStride, ldp: columns)
+                } else {
+                    T.gemm(transA: false, transB: false, m: m, n: tiles, k: k, alpha: 1, a: u.pointer + xi * m * k, lda: k,
+                           b: x + xi * xStride, ldb: columns, beta: 0, c: out + xi * outStride, ldc: columns)
+                }
             }
         }
     }

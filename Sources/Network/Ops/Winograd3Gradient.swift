@@ -27,11 +27,18 @@ extension Winograd3 {
             transformOutputAdjoint(dOutput + co * n, grid: unit.grid, rows: unit.rows, lines: unit.lines,
                                    into: unit.m + co * layout.columns, planeStride: layout.outputPlane)
         }
+        let kernel = LinesKernel.applies(T.self, rows: cout)
         for xi in 0..<points {
-            T.gemm(transA: false, transB: true, m: cout, n: cin, k: unit.tiles,
-                   alpha: 1, a: unit.m + xi * layout.outputPlane, lda: layout.columns,
-                   b: unit.v + xi * layout.inputPlane, ldb: layout.columns,
-                   beta: 1, c: dU + xi * cout * cin, ldc: cin)
+            if kernel {
+                LinesKernel.gradient(dy: unit.m + xi * layout.outputPlane, lddy: layout.columns, m: cout,
+                                     lines: unit.v + xi * layout.inputPlane, ldb: layout.columns, k: cin,
+                                     columns: unit.tiles, taps: 1, into: dU + xi * cout * cin)
+            } else {
+                T.gemm(transA: false, transB: true, m: cout, n: cin, k: unit.tiles,
+                       alpha: 1, a: unit.m + xi * layout.outputPlane, lda: layout.columns,
+                       b: unit.v + xi * layout.inputPlane, ldb: layout.columns,
+                       beta: 1, c: dU + xi * cout * cin, ldc: cin)
+            }
         }
     }
 
@@ -57,8 +64,9 @@ extension Winograd3 {
     ) {
         let cin = input.count
         let flipped = Conv3.flippedWeights(weights, cout: cout, cin: cin)
-        let uFlipped = Buffer<T>(count: points * cin * cout)   // [ξ][ci][co]
-        transformWeights(flipped.pointer, cout: cin, cin: cout, into: uFlipped.pointer)
+        let uFlipped = PointWeights<T>(m: cin, k: cout) {   // [ξ][ci][co]
+            transformWeights(flipped.pointer, cout: cin, cin: cout, into: $0)
+        }
         let dInputChannels = dInput.flatMap { block in (0..<block.1).map { block.0 + $0 * dims.count } }
         let partials = Partials<T>(workers: Engine.threads, count: points * cout * cin)
         forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
@@ -71,12 +79,8 @@ extension Winograd3 {
                                lineLength: layout.lineLength, into: unit.m + co * layout.columns,
                                planeStride: layout.outputPlane)
             }
-            for xi in 0..<points {
-                T.gemm(transA: false, transB: false, m: cin, n: unit.tiles, k: cout,
-                       alpha: 1, a: uFlipped.pointer + xi * cin * cout, lda: cout,
-                       b: unit.m + xi * layout.outputPlane, ldb: layout.columns,
-                       beta: 0, c: unit.v + xi * layout.inputPlane, ldc: layout.columns)
-            }
+            uFlipped.multiply(unit.m, planeStride: layout.outputPlane, columns: layout.columns, tiles: unit.tiles,
+                              into: unit.v, planeStride: layout.inputPlane)
             for ci in 0..<cin {
                 transformOutput(unit.v + ci * layout.columns, planeStride: layout.inputPlane, grid: unit.grid,
                                 rows: unit.rows, lines: unit.lines, into: dInputChannels[ci], accumulate: accumulate)
