@@ -7,6 +7,9 @@
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 #define KERNEL __attribute__((target("avx2,fma")))
+// Inlined into callers that pass a constant `taps`, so the tap loop unrolls (a run-time trip
+// count made the kernel slower than OpenBLAS).
+#define INLINE KERNEL __attribute__((always_inline)) static inline
 
 int tutor_lines_available(void) {
     static int known = -1;
@@ -18,7 +21,7 @@ int tutor_lines_available(void) {
 }
 
 /// One group of 4 outputs over 24 columns from j.
-KERNEL static void product24(const float *wg, int k, int taps, const float *lines, long ldb, long j, float *p, long ldp) {
+INLINE void product24(const float *wg, int k, int taps, const float *lines, long ldb, long j, float *p, long ldp) {
     __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
     __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
     for (int r = 0; r < k; r++) {
@@ -42,7 +45,7 @@ KERNEL static void product24(const float *wg, int k, int taps, const float *line
 }
 
 /// The same over 8 columns (the remainder of a tile after its 24-column blocks).
-KERNEL static void product8(const float *wg, int k, int taps, const float *lines, long ldb, long j, float *p, long ldp) {
+INLINE void product8(const float *wg, int k, int taps, const float *lines, long ldb, long j, float *p, long ldp) {
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
     for (int r = 0; r < k; r++) {
         const float *l = lines + r * ldb + j;
@@ -59,9 +62,9 @@ KERNEL static void product8(const float *wg, int k, int taps, const float *lines
     _mm256_storeu_ps(p + 2 * ldp + j, a2); _mm256_storeu_ps(p + 3 * ldp + j, a3);
 }
 
-KERNEL void tutor_lines_product(const float *packed, int m, int k, int taps, const float *lines, long ldb, int n,
-                                float *product, long ldp) {
-    if (!tutor_lines_available()) return;
+/// All groups of 4 rows over all n columns, for a constant `taps`.
+INLINE void productTaps(const float *packed, int m, int k, int taps, const float *lines, long ldb, int n,
+                        float *product, long ldp) {
     long groupWeights = (long)k * taps * 4;
     // Column blocks outside, output groups inside: a block's k short line segments stay in L1
     // for every group.
@@ -83,6 +86,13 @@ KERNEL void tutor_lines_product(const float *packed, int m, int k, int taps, con
             for (int c = 0; c < 4; c++) p[c * ldp + jj] = s[c];
         }
     }
+}
+
+KERNEL void tutor_lines_product(const float *packed, int m, int k, int taps, const float *lines, long ldb, int n,
+                                float *product, long ldp) {
+    if (!tutor_lines_available()) return;
+    if (taps == 3) productTaps(packed, m, k, 3, lines, ldb, n, product, ldp);
+    else productTaps(packed, m, k, 1, lines, ldb, n, product, ldp);
 }
 
 KERNEL static float sum8(__m256 v) {

@@ -45,6 +45,11 @@ enum Winograd3 {
         }
     }
 
+    /// The largest U[ξ] (rows × columns) whose products go to `LinesKernel`: measured per layer
+    /// on the Zen 1 EPYC, 16 × 16 and 16 × 32 products gain 1–11 %, 32 × 32 and larger lose
+    /// 17–27 % to OpenBLAS, whose packing pays once K and M are that large.
+    static let maxKernelProduct = 512
+
     /// U[ξ] for the 64 per-point products M[ξ] = U[ξ]·V[ξ] ([m, k] · [k, tiles]), in the order
     /// their multiplier wants: as is for OpenBLAS, packed for `LinesKernel` where it applies.
     struct PointWeights<T: NetScalar> {
@@ -54,7 +59,7 @@ enum Winograd3 {
         /// `fill` writes U[ξ][m][k], 64 planes of m·k.
         init(m: Int, k: Int, fill: (UnsafeMutablePointer<T>) -> Void) {
             self.m = m; self.k = k
-            kernel = LinesKernel.applies(T.self, rows: m)
+            kernel = LinesKernel.applies(T.self, rows: m) && m * k <= maxKernelProduct
             let plain = Buffer<T>(count: points * m * k)
             fill(plain.pointer)
             if kernel {
