@@ -147,6 +147,17 @@ final class WinogradTests: XCTestCase {
 /// take the kernel.
 final class LinesKernelTests: XCTestCase {
     private var rng = SeededGenerator(seed: 11)
+    private var wasEnabled = false
+
+    /// The kernels run here wherever the CPU can run them, also where the engine would keep
+    /// OpenBLAS (AVX-512 machines).
+    override func setUpWithError() throws {
+        try XCTSkipUnless(LinesKernel.available, "this CPU has no AVX2 + FMA: the kernels are never used")
+        wasEnabled = LinesKernel.enabled
+        LinesKernel.enabled = true
+    }
+
+    override func tearDown() { LinesKernel.enabled = wasEnabled }
 
     private func floats(_ n: Int) -> [Float] { (0..<n).map { _ in Float(rng.normal()) } }
 
@@ -161,8 +172,7 @@ final class LinesKernelTests: XCTestCase {
         (Dims(1, 1, 1), 3, 16), (Dims(4, 9, 61), 8, 6),
     ]
 
-    func testForwardMatchesIm2colInDouble() throws {
-        try XCTSkipUnless(LinesKernel.enabled, "this CPU has no AVX2 + FMA: the kernels are not used")
+    func testForwardMatchesIm2colInDouble() {
         for (dims, cin, cout) in cases {
             for accumulate in [false, true] {
                 let x = floats(cin * dims.count), w = floats(cout * cin * 27), start = floats(cout * dims.count)
@@ -185,8 +195,7 @@ final class LinesKernelTests: XCTestCase {
 
     /// F(2,3)'s 64 point products through the kernel (forward, and the fused backward's dX and
     /// dU products) in Float, against the same layer in Double (plain im2col: Winograd off).
-    func testWinogradProductsMatchIm2colInDouble() throws {
-        try XCTSkipUnless(LinesKernel.enabled, "this CPU has no AVX2 + FMA: the kernels are not used")
+    func testWinogradProductsMatchIm2colInDouble() {
         for (dims, cin, cout) in [(Dims(5, 7, 3), 18, 16), (Dims(6, 4, 19), 20, 32), (Dims(9, 10, 34), 32, 12)] {
             let x = floats(cin * dims.count), w = floats(cout * cin * 27), dy = floats(cout * dims.count)
             let xf = Buffer<Float>(x), wf = Buffer<Float>(w), dyf = Buffer<Float>(dy)
@@ -217,8 +226,7 @@ final class LinesKernelTests: XCTestCase {
         }
     }
 
-    func testWeightGradientMatchesIm2colInDouble() throws {
-        try XCTSkipUnless(LinesKernel.enabled, "this CPU has no AVX2 + FMA: the kernels are not used")
+    func testWeightGradientMatchesIm2colInDouble() {
         for (dims, cin, cout) in cases {
             let x = floats(cin * dims.count), dy = floats(cout * dims.count), start = floats(cout * cin * 27)
             let xf = Buffer<Float>(x), dyf = Buffer<Float>(dy), a = Buffer<Float>(start)

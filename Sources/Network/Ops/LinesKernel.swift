@@ -1,4 +1,5 @@
 import CKernels
+import COpenBLAS
 import Foundation
 
 /// The AVX2 + FMA kernels of CKernels for products with few rows, which `Conv3Shifted` (taps 3:
@@ -6,10 +7,24 @@ import Foundation
 /// with rows in fours, on a CPU that has both. Where OpenBLAS has no unpacked small-matrix kernel
 /// (its Haswell and Zen kernels) it packs each operand before multiplying it by only 8 to 32
 /// rows, which costs about as much as the arithmetic; the kernels read the operands in place.
-/// `TUTOR_KERNELS=blas` turns them off, to compare the two in benchmarks.
+/// OpenBLAS's AVX-512 kernels (SkylakeX and later cores) have such an unpacked path for small
+/// products and twice the vector width, so there the engine keeps OpenBLAS (measured faster on
+/// the Xeon of Docs/benchmarks.md before these kernels existed; not yet measured against them).
+/// `TUTOR_KERNELS=blas` turns them off, `TUTOR_KERNELS=avx2` on where the CPU allows, to compare.
 enum LinesKernel {
-    nonisolated(unsafe) static var enabled =
-        tutor_lines_available() != 0 && ProcessInfo.processInfo.environment["TUTOR_KERNELS"] != "blas"
+    nonisolated(unsafe) static var enabled: Bool = {
+        guard available else { return false }
+        switch ProcessInfo.processInfo.environment["TUTOR_KERNELS"] {
+        case "blas": return false
+        case "avx2": return true
+        default:
+            _ = Engine.threads   // OpenBLAS's kernels are chosen first
+            return !["SkylakeX", "Cooperlake", "SapphireRapids"].contains(String(cString: openblas_get_corename()))
+        }
+    }()
+
+    /// Whether this CPU can run the kernels at all (AVX2 and FMA), whatever `enabled` says.
+    static var available: Bool { tutor_lines_available() != 0 }
 
     static func applies<T: NetScalar>(_: T.Type, rows: Int) -> Bool {
         enabled && T.self == Float.self && rows % 4 == 0
