@@ -38,6 +38,10 @@ public enum Engine {
         return String(cString: openblas_get_corename())
     }
 
+    /// Whether the narrow convolutions and small Winograd products run on tutor's own AVX2
+    /// kernels (`LinesKernel`) rather than OpenBLAS, for benchmark reports.
+    public static var ownKernels: Bool { LinesKernel.enabled }
+
     /// Worker count for every pass of the engine (default: the number of active cores, or
     /// `TUTOR_THREADS`).
     public static var threads: Int {

@@ -1,5 +1,4 @@
 import CKernels
-import COpenBLAS
 import Foundation
 
 /// The AVX2 + FMA kernels of CKernels for products with few rows, which `Conv3Shifted` (taps 3:
@@ -18,8 +17,7 @@ enum LinesKernel {
         case "blas": return false
         case "avx2": return true
         default:
-            _ = Engine.threads   // OpenBLAS's kernels are chosen first
-            return !["SkylakeX", "Cooperlake", "SapphireRapids"].contains(String(cString: openblas_get_corename()))
+            return !["SkylakeX", "Cooperlake", "SapphireRapids"].contains(Engine.blasCore)
         }
     }()
 

@@ -17,7 +17,9 @@ struct BenchTeacher: ParsableCommand {
         over forward passes and over training steps, before the timed runs. Besides wall time it reports the median \
         CPU seconds of a pass (all threads), which other processes disturb far less: compare \
         builds on CPU seconds when the machine is busy. TUTOR_CONV=im2col turns the Winograd \
-        convolution off, to compare the two.
+        convolution off, to compare the two; TUTOR_KERNELS=blas keeps OpenBLAS for the narrow \
+        products that tutor's own AVX2 kernels take by default on CPUs without AVX-512 \
+        (TUTOR_KERNELS=avx2 forces them on).
         """
     )
 
@@ -97,7 +99,7 @@ struct BenchTeacher: ParsableCommand {
         if json {
             var fields = [
                 "\"channels\":\"\(list.map(String.init).joined(separator: ","))\"", "\"size\":\(size)",
-                "\"threads\":\(Engine.threads)", "\"runs\":\(runs)", "\"blas_core\":\"\(Engine.blasCore)\"",
+                "\"threads\":\(Engine.threads)", "\"runs\":\(runs)", "\"blas_core\":\"\(Engine.blasCore)\"", "\"own_kernels\":\(Engine.ownKernels)",
                 "\"median_s\":\(fmt(forward, 4))", "\"cpu_s\":\(fmt(forwardCPU, 4))", "\"gflop\":\(fmt(gflop, 2))",
                 "\"gflops_per_s\":\(fmt(gflop / forward, 1))", "\"peak_rss_mb\":\(fmt(peak, 0))",
             ]
@@ -107,7 +109,7 @@ struct BenchTeacher: ParsableCommand {
             }
             print("{\(fields.joined(separator: ","))}")
         } else {
-            print("UNet3D channels \(channels), \(inChannels) input channels, \(size)³, \(Engine.threads) threads (OpenBLAS \(Engine.blasCore) kernels), median of \(runs)")
+            print("UNet3D channels \(channels), \(inChannels) input channels, \(size)³, \(Engine.threads) threads (OpenBLAS \(Engine.blasCore) kernels\(Engine.ownKernels ? ", tutor's AVX2 kernels for the narrow products" : "")), median of \(runs)")
             print("forward:  \(fmt(forward, 3)) s, \(fmt(forwardCPU, 3)) s of CPU  (\(fmt(gflop, 1)) GFLOP, \(fmt(gflop / forward, 1)) GFLOP/s)")
             print("peak RSS: \(fmt(peak, 0)) MB")
             if let trainStep, let trainPeak, let stepRatio {
