@@ -50,6 +50,12 @@ enum Winograd3 {
     /// 17–27 % to OpenBLAS, whose packing pays once K and M are that large.
     static let maxKernelProduct = 512
 
+    /// Whether a point product of `rows` × `k` weights (forward, dX, or dU's transpose) goes to
+    /// `LinesKernel`.
+    static func kernelTakes<T: NetScalar>(_: T.Type, rows: Int, k: Int) -> Bool {
+        LinesKernel.applies(T.self, rows: rows) && rows * k <= maxKernelProduct
+    }
+
     /// U[ξ] for the 64 per-point products M[ξ] = U[ξ]·V[ξ] ([m, k] · [k, tiles]), in the order
     /// their multiplier wants: as is for OpenBLAS, packed for `LinesKernel` where it applies.
     struct PointWeights<T: NetScalar> {
@@ -59,7 +65,7 @@ enum Winograd3 {
         /// `fill` writes U[ξ][m][k], 64 planes of m·k.
         init(m: Int, k: Int, fill: (UnsafeMutablePointer<T>) -> Void) {
             self.m = m; self.k = k
-            kernel = LinesKernel.applies(T.self, rows: m) && m * k <= maxKernelProduct
+            kernel = kernelTakes(T.self, rows: m, k: k)
             let plain = Buffer<T>(count: points * m * k)
             fill(plain.pointer)
             if kernel {

@@ -27,7 +27,7 @@ extension Winograd3 {
             transformOutputAdjoint(dOutput + co * n, grid: unit.grid, rows: unit.rows, lines: unit.lines,
                                    into: unit.m + co * layout.columns, planeStride: layout.outputPlane)
         }
-        let kernel = LinesKernel.applies(T.self, rows: cout) && cout * cin <= maxKernelProduct
+        let kernel = kernelTakes(T.self, rows: cout, k: cin)
         for xi in 0..<points {
             if kernel {
                 LinesKernel.gradient(dy: unit.m + xi * layout.outputPlane, lddy: layout.columns, m: cout,
