@@ -20,6 +20,4 @@ public final class LayerClock: @unchecked Sendable {
         seconds[layer, default: [:]][pass, default: 0] += elapsed
         return result
     }
-
-    public func reset() { seconds = [:]; layers = [] }
 }
