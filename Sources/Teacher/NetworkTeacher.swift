@@ -29,6 +29,9 @@ public final class NetworkTeacher {
     public var postprocess = Postprocess()
     /// Refine the mask's edge with the CT's HU values at the scan's resolution (see `Postprocess`).
     public var refineWithHU = true
+    /// Average the probabilities of the crop and of its left-right mirror (the one mirror training
+    /// used), at twice the network's work: the two passes err differently at a tumour's edge.
+    public var mirrorAverage = false
 
     public init(net: UNet3D, role: TeacherRole, weightsHash: String, cropSize: Int = 128) {
         self.net = net; self.role = role; self.weightsHash = weightsHash
@@ -85,7 +88,11 @@ public final class NetworkTeacher {
     /// The tumour probabilities of one crop, in Volume order on the crop grid.
     public func probabilities(image: Normalised, boxes: ObjectBoxes) throws -> (Volume, CropRegion) {
         let (x, region) = input(image: image, boxes: boxes)
-        let y = try net.forward(x)
+        var y = try net.forward(x)
+        if mirrorAverage {
+            let m = try net.forward(x.mirroredAlongI()).mirroredAlongI()
+            for n in y.values.indices { y.values[n] = 0.5 * (y.values[n] + m.values[n]) }
+        }
         let p = Volume(size: region.size, spacing: crop.spacing, affine: region.affine,
                        voxels: ChannelPacking.unpack(y, channel: 0))
         return (p, region)
@@ -112,6 +119,19 @@ public final class NetworkTeacher {
             }
         }
         return masks
+    }
+}
+
+extension Tensor {
+    /// A [N, C, i, j, k] tensor mirrored along i (left-right in the crop: its x axis).
+    func mirroredAlongI() -> Tensor {
+        let a = shape[2], plane = shape[3] * shape[4], blocks = shape[0] * shape[1]
+        var out = values
+        for b in 0..<blocks { for i in 0..<a {
+            let src = (b * a + i) * plane, dst = (b * a + a - 1 - i) * plane
+            out[dst..<dst + plane] = values[src..<src + plane]
+        } }
+        return Tensor(shape: shape, values: out)
     }
 }
 

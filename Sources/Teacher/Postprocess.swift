@@ -6,40 +6,48 @@ import Volumes
 ///
 /// With `hu` (the CT in HU on the same grid) the edge is refined at the scan's own resolution:
 /// the network sees the 1 × 1 × 1.5 mm crop, which blurs the boundary of a small tumour on a
-/// 0.6 mm scan, while the HU values are sharp. A voxel the network calls tumour (p > threshold) is
-/// kept only where it is also denser than the box's Otsu level (as the threshold teacher computes
-/// it), unless the network is sure (p > `sure`) — so ground glass the network recognises stays.
+/// 0.6 mm scan, while the HU values are sharp. First the network's mask (p > threshold) is compared
+/// with the voxels denser than the box's Otsu level (the threshold teacher's): when the two describe
+/// different objects (DSC below `agreement`: ground glass whose Otsu level splits off the solid
+/// core, a tumour merged with the wall), the HU values would cut away what the network rightly
+/// found, and the network's mask stands alone. When they agree, a voxel the network calls tumour is
+/// kept only where it is also dense, unless the network is sure (p > `sure`; the default 1 never
+/// overrides the HU values), and the kept object grows into neighbouring voxels that are dense and
+/// that the network does not rule out (p > `grow`): on real CT the network, trained on phantoms,
+/// tends to misplace a tumour's edge by a voxel, where the HU values are exact.
 ///
 /// Works on the sub-block `lower…upper` (original voxel indices, inclusive) only, since the
 /// tumour cannot leave its boxes; the result is OR-ed into `mask` (so several tumours add up).
 ///
-/// The refinement also grows the kept object into neighbouring voxels that are dense (above the
-/// level) and that the network does not rule out (p > `grow`): on real CT the network, trained on
-/// phantoms, tends to stop short of a tumour's true edge, where the HU values still say tumour.
+/// The default rule was chosen on phantoms of a tuning series (Docs/teacher.md).
 public struct Postprocess: Sendable {
     public var threshold: Float
     public var sure: Float
     /// Probability above which a dense voxel next to the object joins it; nil: no growing.
     public var grow: Float?
-    public init(threshold: Float = 0.5, sure: Float = 0.9, grow: Float? = 0.3) {
-        self.threshold = threshold; self.sure = sure; self.grow = grow
+    /// The DSC (inside the boxes) between the network's mask and the dense voxels below which the
+    /// HU values are not used; nil: they always are.
+    public var agreement: Float?
+    public init(threshold: Float = 0.5, sure: Float = 1, grow: Float? = 0.3, agreement: Float? = 0.75) {
+        self.threshold = threshold; self.sure = sure; self.grow = grow; self.agreement = agreement
     }
 
-    /// "P,SURE,GROW" (GROW "-" without growing), as `tutor teacher evaluate --fusion` takes it.
+    /// "P,SURE,GROW[,AGREE]" (GROW "-" without growing), as `tutor teacher evaluate --fusion` takes it.
     public var text: String {
         func f(_ x: Float) -> String { String(format: "%g", x) }
-        return "\(f(threshold)),\(f(sure)),\(grow.map(f) ?? "-")"
+        return "\(f(threshold)),\(f(sure)),\(grow.map(f) ?? "-")" + (agreement.map { "," + f($0) } ?? "")
     }
 
     /// The rule written as `text` writes it; anything else is refused in one sentence.
     public init(text: String) throws {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
         let unit: (String) -> Float? = { Float($0).flatMap { (0...1).contains($0) ? $0 : nil } }
-        guard parts.count == 3, let p = unit(parts[0]), let sure = unit(parts[1]),
-              parts[2] == "-" || unit(parts[2]) != nil else {
-            throw TutorError("a fusion rule is P,SURE,GROW with each a number from 0 to 1 (GROW may be - for no growing), not '\(text)'.")
+        guard parts.count == 3 || parts.count == 4, let p = unit(parts[0]), let sure = unit(parts[1]),
+              parts[2] == "-" || unit(parts[2]) != nil, parts.count == 3 || unit(parts[3]) != nil else {
+            throw TutorError("a fusion rule is P,SURE,GROW or P,SURE,GROW,AGREE with each a number from 0 to 1 (GROW may be - for no growing), not '\(text)'.")
         }
-        self.init(threshold: p, sure: sure, grow: parts[2] == "-" ? nil : unit(parts[2]))
+        self.init(threshold: p, sure: sure, grow: parts[2] == "-" ? nil : unit(parts[2]),
+                  agreement: parts.count == 4 ? unit(parts[3]) : nil)
     }
 
     public func apply(probabilities p: Volume, boxes: ObjectBoxes?, lower: SIMD3<Int>, upper: SIMD3<Int>,
@@ -59,6 +67,11 @@ public struct Postprocess: Sendable {
             level = min(max(ThresholdTeacher.otsuLevel(values), ThresholdTeacher.levelRange.lowerBound),
                         ThresholdTeacher.levelRange.upperBound)
         }
+        var useHU = hu != nil && boxes != nil
+        if useHU, let agreement, let hu,
+           denseAgreement(p, hu: hu, level: level, boxes: boxes, lower: lo, upper: hi) < agreement {
+            useHU = false; level = -.infinity
+        }
         var block = Volume(size: sub, spacing: p.spacing)
         for c in 0..<sub.k { for b in 0..<sub.j { for a in 0..<sub.i {
             let i = lo.x + a, j = lo.y + b, k = lo.z + c
@@ -70,13 +83,29 @@ public struct Postprocess: Sendable {
         guard objects.count > 0 else { return }
         let keep = Int32(objects.voxelCounts.indices.max { objects.voxelCounts[$0] < objects.voxelCounts[$1] }! + 1)
         for v in 0..<sub.count { block.voxels[v] = objects.labels[v] == keep ? 1 : 0 }
-        if let grow, let hu {
+        if let grow, let hu, useHU {
             growDense(&block, lower: lo, probabilities: p, hu: hu, level: level, boxes: boxes, above: grow)
         }
         fillHolesPerSlice(&block)
         for c in 0..<sub.k { for b in 0..<sub.j { for a in 0..<sub.i where block[a, b, c] > 0 {
             mask[lo.x + a, lo.y + b, lo.z + c] = 1
         } } }
+    }
+}
+
+extension Postprocess {
+    /// DSC, inside the boxes of the block `lo…hi`, between the network's mask (p > threshold) and
+    /// the voxels denser than `level`; 1 when both are empty.
+    func denseAgreement(_ p: Volume, hu: Volume, level: Float, boxes: ObjectBoxes?, lower lo: SIMD3<Int>,
+                        upper hi: SIMD3<Int>) -> Float {
+        var both = 0, net = 0, dense = 0
+        for k in lo.z...hi.z { for j in lo.y...hi.y { for i in lo.x...hi.x where boxes?.contains(i, j, k) ?? true {
+            let a = p[i, j, k] > threshold, b = hu[i, j, k] > level
+            if a { net += 1 }
+            if b { dense += 1 }
+            if a && b { both += 1 }
+        } } }
+        return net + dense == 0 ? 1 : Float(2 * both) / Float(net + dense)
     }
 }
 

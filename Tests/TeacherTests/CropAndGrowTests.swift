@@ -44,6 +44,36 @@ final class CropAndGrowTests: XCTestCase {
         XCTAssertEqual(region.size, GridSize(64, 64, 64))
     }
 
+    /// The mirror flips i only, and averaging a crop with its mirror's pass gives a left-right
+    /// symmetric answer: the mirrored input's averaged probabilities are the mirror of the input's.
+    func testMirrorAverageIsSymmetricUnderTheMirror() throws {
+        let shape = [1, 2, 4, 3, 2]
+        let t = Tensor(shape: shape, values: (0..<48).map(Float.init))
+        let m = t.mirroredAlongI()
+        XCTAssertEqual(m.values[0], 18, "element (c 0, i 0, j 0, k 0) comes from i 3")
+        XCTAssertEqual(m.values[24], 42, "channel 1 flips within itself")
+        XCTAssertEqual(m.mirroredAlongI(), t)
+
+        let net = teacher(.box)
+        net.mirrorAverage = true
+        var ct = Volume(size: GridSize(64, 64, 8), spacing: SIMD3(1, 1, 1.5))
+        for n in ct.voxels.indices { ct.voxels[n] = Float((n * 7919) % 200) - 100 }
+        var flipped = ct
+        for k in 0..<8 { for j in 0..<64 { for i in 0..<64 { flipped[i, j, k] = ct[63 - i, j, k] } } }
+        let object = boxes(x: 20...43, y: 20...43, slices: 2...5)   // symmetric about the middle in i
+        let (p, _) = try net.probabilities(image: Preprocess().normalise(ct), boxes: object)
+        let (q, _) = try net.probabilities(image: Preprocess().normalise(flipped), boxes: object)
+        let s = p.size
+        var worst: Float = 0
+        for k in 0..<s.k { for j in 0..<s.j { for i in 0..<s.i { worst = max(worst, abs(p[i, j, k] - q[s.i - 1 - i, j, k])) } } }
+        XCTAssertLessThan(worst, 1e-5)
+        net.mirrorAverage = false
+        let (r, _) = try net.probabilities(image: Preprocess().normalise(flipped), boxes: object)
+        var apart: Float = 0
+        for k in 0..<s.k { for j in 0..<s.j { for i in 0..<s.i { apart = max(apart, abs(p[i, j, k] - r[s.i - 1 - i, j, k])) } } }
+        XCTAssertGreaterThan(apart, 1e-3, "without the average a random network is not symmetric")
+    }
+
     /// A dense 10³ cube; the network is sure of its inner 6³ only and barely believes the rest;
     /// a dense blob outside the cube, not touching it, must not join.
     func testGrowingTakesDenseConnectedVoxelsOnly() {
@@ -60,7 +90,7 @@ final class CropAndGrowTests: XCTestCase {
         let all = boxes(x: 0...23, y: 0...23, slices: 0...23)
         func volume(grow: Float?) -> Int {
             var mask = Volume(size: size, spacing: SIMD3(1, 1, 1))
-            Postprocess(grow: grow).apply(probabilities: p, boxes: all, lower: .zero, upper: SIMD3(23, 23, 23),
+            Postprocess(grow: grow, agreement: nil).apply(probabilities: p, boxes: all, lower: .zero, upper: SIMD3(23, 23, 23),
                                           hu: hu, into: &mask)
             return mask.voxels.reduce(0) { $0 + Int($1) }
         }
@@ -69,13 +99,43 @@ final class CropAndGrowTests: XCTestCase {
         XCTAssertEqual(volume(grow: 0.5), 216, "voxels the network rules out stay out")
     }
 
+    /// Ground glass around a small solid core: the dense voxels (the core) and the network's mask
+    /// (the whole lesion) disagree, so the HU values must not cut the lesion down to its core;
+    /// where the two agree, the HU edge decides, even against a sure network.
+    func testTheHUEdgeIsUsedOnlyWhereItAgreesWithTheNetwork() {
+        let size = GridSize(24, 24, 24)
+        var hu = Volume(size: size, spacing: SIMD3(1, 1, 1)), p = Volume(size: size, spacing: SIMD3(1, 1, 1))
+        func mask(lesion: ClosedRange<Int>, dense: ClosedRange<Int>, rule: Postprocess) -> Int {
+            for k in 0..<24 { for j in 0..<24 { for i in 0..<24 {
+                let inLesion = lesion.contains(i) && lesion.contains(j) && lesion.contains(k)
+                let inDense = dense.contains(i) && dense.contains(j) && dense.contains(k)
+                hu[i, j, k] = inDense ? 40 : (inLesion ? -600 : -850)
+                p[i, j, k] = inLesion ? 0.95 : 0.01
+            } } }
+            var m = Volume(size: size, spacing: SIMD3(1, 1, 1))
+            let box = boxes(x: lesion, y: lesion, slices: lesion)   // tight: Otsu splits lesion from core
+            rule.apply(probabilities: p, boxes: box, lower: .zero, upper: SIMD3(23, 23, 23), hu: hu, into: &m)
+            return m.voxels.reduce(0) { $0 + Int($1) }
+        }
+        // A 12³ ground-glass lesion with a 4³ solid core: DSC between them 0.07.
+        XCTAssertEqual(mask(lesion: 6...17, dense: 10...13, rule: Postprocess()), 1728, "the network's lesion stands")
+        XCTAssertEqual(mask(lesion: 6...17, dense: 10...13, rule: Postprocess(agreement: nil)), 64,
+                       "always trusting the HU values cuts it to the core")
+        // A solid 10³ tumour the network sees one voxel too wide on every side: DSC 0.73 → agreement 0.7.
+        XCTAssertEqual(mask(lesion: 5...16, dense: 6...15, rule: Postprocess(agreement: 0.7)), 1000,
+                       "where they agree, the HU edge decides")
+        XCTAssertEqual(mask(lesion: 5...16, dense: 6...15, rule: Postprocess(agreement: 0.8)), 1728)
+    }
+
     /// A fusion rule survives its own text, and malformed or out-of-range ones are refused.
     func testFusionRuleTextRoundTripsAndBadOnesAreRefused() throws {
-        for rule in [Postprocess(), Postprocess(threshold: 0.4, sure: 0.8, grow: nil)] {
+        for rule in [Postprocess(), Postprocess(threshold: 0.4, sure: 0.8, grow: nil, agreement: nil)] {
             let back = try Postprocess(text: rule.text)
-            XCTAssertEqual([back.threshold, back.sure, back.grow ?? -1], [rule.threshold, rule.sure, rule.grow ?? -1])
+            XCTAssertEqual([back.threshold, back.sure, back.grow ?? -1, back.agreement ?? -1],
+                           [rule.threshold, rule.sure, rule.grow ?? -1, rule.agreement ?? -1])
         }
-        for bad in ["", "0.5,0.9", "0.5,0.9,0.3,1", "a,0.9,0.3", "0.5,1.5,0.3", "0.5,0.9,x", "0.5,,0.3"] {
+        XCTAssertEqual(try Postprocess(text: "0.5,0.9,0.3").agreement, nil, "three parts: the HU edge always")
+        for bad in ["", "0.5,0.9", "0.5,0.9,0.3,2", "0.5,0.9,0.3,0.7,1", "a,0.9,0.3", "0.5,1.5,0.3", "0.5,0.9,x", "0.5,,0.3"] {
             XCTAssertThrowsError(try Postprocess(text: bad), bad)
         }
     }

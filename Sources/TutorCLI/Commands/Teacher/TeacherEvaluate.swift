@@ -22,8 +22,10 @@ struct TeacherEvaluate: ParsableCommand {
     @Option(help: "Box sets drawn per case.") var draws: Int = 3
     @Option(help: "Seed for the drawn boxes.") var seed: UInt64 = 7
     @Flag(help: "Use the tight boxes (derived from the label) instead of human-like ones.") var tight = false
-    @Option(help: ArgumentHelp("Also score the network with this HU-edge rule, as P,SURE,GROW (keep p > P where denser than the box's Otsu level or p > SURE, then grow into dense voxels with p > GROW; GROW '-' for no growing). The default rule is \(Postprocess().text). Repeat to compare rules; all share one network pass.", valueName: "P,SURE,GROW"))
+    @Option(help: ArgumentHelp("Also score the network with this HU-edge rule, as P,SURE,GROW[,AGREE] (keep p > P where denser than the box's Otsu level or p > SURE, then grow into dense voxels with p > GROW; GROW '-' for no growing; use the HU values only where the dense voxels and the network's mask agree to DSC ≥ AGREE, always without it). The default rule is \(Postprocess().text). Repeat to compare rules; all share one network pass.", valueName: "P,SURE,GROW[,AGREE]"))
     var fusion: [String] = []
+    @Flag(help: "Average each crop's probabilities with those of its left-right mirror (twice the network's work).")
+    var mirror = false
 
     func run() throws {
         let rules = try fusion.map { try Postprocess(text: $0) }
@@ -31,6 +33,7 @@ struct TeacherEvaluate: ParsableCommand {
         let net = try ProposalEngine(method: .net, weights: weights.map { URL(fileURLWithPath: $0) })
         let raw = try ProposalEngine(method: .net, weights: weights.map { URL(fileURLWithPath: $0) })
         raw.teacher?.refineWithHU = false
+        for engine in [net, raw] { engine.teacher?.mirrorAverage = mirror }
         let threshold = try ProposalEngine(method: .threshold, weights: nil)
         var all: [String: [Double]] = ["net": [], "raw": [], "threshold": []]
         let ruleKeys = rules.map(\.text)
