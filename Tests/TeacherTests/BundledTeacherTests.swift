@@ -31,4 +31,23 @@ final class BundledTeacherTests: XCTestCase {
         XCTAssertGreaterThan(inside, 100, "a 1.4 mL tumour at 0.57 × 0.57 × 5 mm is ~840 voxels")
         XCTAssertEqual(outside, 0, "the box-guided teacher keeps to its boxes")
     }
+
+    /// With no method asked for, proposals come from the bundled network (it beats the baseline,
+    /// Docs/teacher.md), and with the HU edge it finds lung1's tumour from its boxes at DSC ≥ 0.9.
+    func testTheBundledTeacherIsTheDefaultAndFindsLung1sTumour() throws {
+        let engine = try ProposalEngine(method: nil, weights: nil)
+        XCTAssertEqual(engine.method, .net)
+        XCTAssertEqual(try ProposalEngine(method: .threshold, weights: nil).method, .threshold)
+        let folder = try realCase("lung1")
+        let image = try NIfTI.read(folder + "/ct.nii.gz"), label = try NIfTI.read(folder + "/label.nii.gz")
+        let mask = try engine.propose(image: image, boxes: try BoxFile.load(json: folder + "/boxes.json").boxes)
+        var both = 0, predicted = 0, truth = 0
+        for n in mask.voxels.indices {
+            let p = mask.voxels[n] > 0, t = label.voxels[n] > 0
+            if p { predicted += 1 }
+            if t { truth += 1 }
+            if p && t { both += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(Double(2 * both) / Double(predicted + truth), 0.9)
+    }
 }

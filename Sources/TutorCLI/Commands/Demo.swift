@@ -30,9 +30,6 @@ struct Demo: ParsableCommand {
         }
         var annotate = try Annotate.parse([dataset.path])
         annotate.workbench = workbench
-        // The sample cases are phantoms, where the bundled teacher beats the threshold baseline
-        // (Docs/teacher.md): the demo proposes with it unless told otherwise.
-        if workbench.method == nil && workbench.weights == nil { annotate.workbench.method = .net }
         try annotate.run()
     }
 

@@ -20,7 +20,7 @@ struct WorkbenchOptions: ParsableArguments {
     @Option(help: "Teacher weights (safetensors); they make net the method. With --method net alone, the bundled teacher.")
     var weights: String?
 
-    @Option(help: "How masks are proposed: net (the teacher network) or threshold (the classical baseline). By default the network when --weights is given, else the threshold (the bundled teacher does not yet beat it on real CT).")
+    @Option(help: "How masks are proposed: net (the teacher network) or threshold (the classical baseline). By default the network (--weights, or the bundled teacher); the threshold when no weights can be found.")
     var method: TeacherMethod?
 
     @Option(help: "Your name in the dataset's audit log (default: $USER).")

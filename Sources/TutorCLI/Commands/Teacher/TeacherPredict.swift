@@ -10,11 +10,10 @@ struct TeacherPredict: ParsableCommand {
         abstract: "Turn an image's axial boxes into a 3D tumour mask.",
         discussion: """
         Boxes on non-adjacent slices are interpolated first, so boxing every second or third slice \
-        is enough. With --method net the teacher network runs on a 128³ crop of the 1 × 1 × 1.5 mm \
-        space around each tumour's boxes (--weights, or the bundled teacher); --method threshold is \
-        the classical baseline (HU threshold inside the boxes, largest object). Without --method, \
-        the network runs when --weights is given, else the baseline: the bundled teacher does not \
-        yet beat it on real CT (see Docs/teacher.md).
+        is enough. By default the teacher network runs on a crop (at most 128³) of the 1 × 1 × 1.5 mm \
+        space around each tumour's boxes (--weights, or the bundled teacher), and the CT's HU values \
+        refine the edge where they agree with it; --method threshold is the classical baseline (HU \
+        threshold inside the boxes, largest object), also used when no weights can be found.
         """)
 
     @Option(help: "The CT (.nii, .nii.gz or .nrrd).") var image: String
