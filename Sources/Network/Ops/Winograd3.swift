@@ -14,12 +14,18 @@ enum Winograd3 {
     /// Points of a transformed tile (4×4×4); ξ = (z·4 + y)·4 + x.
     static let points = 64
 
-    /// Whether F(2,3) beats im2col + GEMM for a layer. Measured one layer at a time with
-    /// `tutor bench teacher --channels C --in-channels 8` on one core (Docs/benchmarks.md): at 8
-    /// channels the transforms cost more than the GEMM flops they save (0.54 s against 0.44 s
-    /// at 128³), at 16 they about break even (0.97 against 1.05 s), from 32 on F(2,3) takes
-    /// 0.6× the time.
-    static func pays(cin: Int, cout: Int) -> Bool { enabled && cin >= 16 && cout >= 16 }
+    /// Whether F(2,3) beats the shifted-line convolution for a layer. Measured one layer at a time
+    /// with `tutor bench teacher --channels 8 --in-channels C` (Docs/benchmarks.md):
+    /// - with OpenBLAS doing every product (an AVX-512 Xeon): at 8 channels the transforms cost more
+    ///   than the flops they save (0.54 s against 0.44 s at 128³, one core), at 16 they about break
+    ///   even (0.97 against 1.05 s), from 32 on F(2,3) takes 0.6× the time;
+    /// - with tutor's AVX2 kernels taking the narrow point products (`LinesKernel`, a Zen 1 EPYC):
+    ///   8 → 8 and 16 → 8 layers take 0.76–0.78× the time forward and 0.86–0.88× per training
+    ///   step; a 2-channel input gains nothing (1.02×), so the first layer keeps the shifted lines.
+    static func pays(cin: Int, cout: Int) -> Bool {
+        let least = LinesKernel.enabled ? 8 : 16
+        return enabled && cin >= least && cout >= least
+    }
 
     /// `TUTOR_CONV=im2col` turns F(2,3) and the shifted-line im2col off (plain im2col + GEMM for
     /// every conv), to compare them in benchmarks.
