@@ -56,35 +56,21 @@ public struct Postprocess: Sendable {
         let hi = pointwiseMin(upper, SIMD3(p.size.i - 1, p.size.j - 1, p.size.k - 1))
         guard lo.x <= hi.x, lo.y <= hi.y, lo.z <= hi.z else { return }
         let sub = GridSize(hi.x - lo.x + 1, hi.y - lo.y + 1, hi.z - lo.z + 1)
-        var level = -Float.infinity
-        if let hu, let boxes {
-            var values: [Float] = []
-            for box in boxes.boxes where box.slice >= lo.z && box.slice <= hi.z {
-                for j in max(box.yMin, lo.y)...min(box.yMax, hi.y) { for i in max(box.xMin, lo.x)...min(box.xMax, hi.x) {
-                    values.append(hu[i, j, box.slice])
-                } }
-            }
-            level = min(max(ThresholdTeacher.otsuLevel(values), ThresholdTeacher.levelRange.lowerBound),
-                        ThresholdTeacher.levelRange.upperBound)
-        }
-        var useHU = hu != nil && boxes != nil
-        if useHU, let agreement, let hu,
-           denseAgreement(p, hu: hu, level: level, boxes: boxes, lower: lo, upper: hi) < agreement {
-            useHU = false; level = -.infinity
-        }
+        let edge = huEdge(probabilities: p, hu: hu, boxes: boxes, lower: lo, upper: hi)
         var block = Volume(size: sub, spacing: p.spacing)
         for c in 0..<sub.k { for b in 0..<sub.j { for a in 0..<sub.i {
             let i = lo.x + a, j = lo.y + b, k = lo.z + c
             let inside = boxes?.contains(i, j, k) ?? true
             let q = p[i, j, k]
-            if inside && q > threshold && (q > sure || (hu?[i, j, k] ?? .infinity) > level) { block[a, b, c] = 1 }
+            let dense = edge.map { $0.hu[i, j, k] > $0.level } ?? true
+            if inside && q > threshold && (q > sure || dense) { block[a, b, c] = 1 }
         } } }
         let objects = connectedComponents(of: block)
         guard objects.count > 0 else { return }
         let keep = Int32(objects.voxelCounts.indices.max { objects.voxelCounts[$0] < objects.voxelCounts[$1] }! + 1)
         for v in 0..<sub.count { block.voxels[v] = objects.labels[v] == keep ? 1 : 0 }
-        if let grow, let hu, useHU {
-            growDense(&block, lower: lo, probabilities: p, hu: hu, level: level, boxes: boxes, above: grow)
+        if let grow, let edge {
+            growDense(&block, lower: lo, probabilities: p, hu: edge.hu, level: edge.level, boxes: boxes, above: grow)
         }
         fillHolesPerSlice(&block)
         for c in 0..<sub.k { for b in 0..<sub.j { for a in 0..<sub.i where block[a, b, c] > 0 {
@@ -94,6 +80,26 @@ public struct Postprocess: Sendable {
 }
 
 extension Postprocess {
+    /// The HU values and the boxes' Otsu level (clamped as the threshold teacher clamps it) when
+    /// the edge refinement applies: CT and boxes given, and the dense voxels agreeing with the
+    /// network's mask to at least `agreement`. nil: the network's mask stands alone.
+    func huEdge(probabilities p: Volume, hu: Volume?, boxes: ObjectBoxes?, lower lo: SIMD3<Int>,
+                upper hi: SIMD3<Int>) -> (hu: Volume, level: Float)? {
+        guard let hu, let boxes else { return nil }
+        var values: [Float] = []
+        for box in boxes.boxes where box.slice >= lo.z && box.slice <= hi.z {
+            for j in max(box.yMin, lo.y)...min(box.yMax, hi.y) { for i in max(box.xMin, lo.x)...min(box.xMax, hi.x) {
+                values.append(hu[i, j, box.slice])
+            } }
+        }
+        let level = min(max(ThresholdTeacher.otsuLevel(values), ThresholdTeacher.levelRange.lowerBound),
+                        ThresholdTeacher.levelRange.upperBound)
+        if let agreement, denseAgreement(p, hu: hu, level: level, boxes: boxes, lower: lo, upper: hi) < agreement {
+            return nil
+        }
+        return (hu, level)
+    }
+
     /// DSC, inside the boxes of the block `lo…hi`, between the network's mask (p > threshold) and
     /// the voxels denser than `level`; 1 when both are empty.
     func denseAgreement(_ p: Volume, hu: Volume, level: Float, boxes: ObjectBoxes?, lower lo: SIMD3<Int>,

@@ -161,6 +161,18 @@ final class LinesKernelTests: XCTestCase {
 
     private func floats(_ n: Int) -> [Float] { (0..<n).map { _ in Float(rng.normal()) } }
 
+    /// F(2,3) takes 8-channel layers only where the kernels take its point products; a 2-channel
+    /// first layer stays on the shifted lines either way.
+    func testWinogradStartsAt8ChannelsWithTheKernelsAnd16Without() {
+        XCTAssertTrue(Winograd3.pays(cin: 8, cout: 8))
+        XCTAssertTrue(Winograd3.pays(cin: 16, cout: 8))
+        XCTAssertFalse(Winograd3.pays(cin: 2, cout: 8))
+        LinesKernel.enabled = false
+        XCTAssertFalse(Winograd3.pays(cin: 8, cout: 8))
+        XCTAssertFalse(Winograd3.pays(cin: 16, cout: 8))
+        XCTAssertTrue(Winograd3.pays(cin: 16, cout: 16))
+    }
+
     private func relativeError(_ a: [Float], _ b: [Double]) -> Double {
         var diff = 0.0, norm = 0.0
         for i in 0..<a.count { diff += (Double(a[i]) - b[i]) * (Double(a[i]) - b[i]); norm += b[i] * b[i] }
