@@ -31,6 +31,14 @@ public struct StudentSample: Sendable {
     /// 1 inside the axial bounding box of each tumour's cross-section on each slice (the DO student's second target).
     public var boxes: [UInt8]
     public var tumours: [CropTumour]
+    /// Crop voxels (flat indices) inside the lung that are dense but not tumour (vessels, fissures,
+    /// scars, tissue at the wall): where an undertrained student raises false alarms, so where
+    /// `StudentTraining` centres its hard negative cubes. At most `denseLimit`, evenly spread.
+    public var dense: [Int32] = []
+
+    /// Denser than this (HU) counts as tissue inside the aerated lung.
+    public static let denseHU = -500.0
+    public static let denseLimit = 4096
 
     /// Both lungs of a case (its label's grid must match the image's).
     public static func load(_ item: StudentCase, lungs: LungSegmentation = LungSegmentation()) throws -> [StudentSample] {
@@ -41,14 +49,27 @@ public struct StudentSample: Sendable {
         }
         let normalised = Preprocess().normalise(image)
         let boxMask = axialBoxMask(label)
+        let sd = normalised.statistics.standardDeviation > 0 ? normalised.statistics.standardDeviation : 1
+        let denseZ = Float((denseHU - normalised.statistics.mean) / sd)
         return try lungs(image, name: item.image).map { lung in
             let crop = LungCrop(lung: lung, imageSpacing: image.spacing)
             let (ct, _) = crop.cut(normalised)
             let mask = crop.cut(mask: label)
-            return StudentSample(caseName: item.name, pseudo: item.pseudo, size: ct.size, ct: ct.voxels,
-                                 label: mask.voxels.map { $0 > 0.5 ? 1 : 0 }, boxes: crop.cut(mask: boxMask).voxels.map { $0 > 0.5 ? 1 : 0 },
-                                 tumours: findTumours(in: mask))
+            let label = mask.voxels.map { $0 > 0.5 ? UInt8(1) : 0 }
+            let dense = denseTissue(ct: ct.voxels, inLung: crop.cut(mask: lung.mask).voxels, label: label, above: denseZ)
+            return StudentSample(caseName: item.name, pseudo: item.pseudo, size: ct.size, ct: ct.voxels, label: label,
+                                 boxes: crop.cut(mask: boxMask).voxels.map { $0 > 0.5 ? 1 : 0 },
+                                 tumours: findTumours(in: mask),
+                                 dense: dense)
         }
+    }
+
+    /// Voxels inside the lung (`inLung` > 0.5), not tumour, above `above` (the CT's units), at most
+    /// `denseLimit` of them taken evenly along the flat index.
+    static func denseTissue(ct: [Float], inLung: [Float], label: [UInt8], above: Float) -> [Int32] {
+        let all = ct.indices.filter { inLung[$0] > 0.5 && label[$0] == 0 && ct[$0] > above }
+        let stride = max(1, (all.count + denseLimit - 1) / denseLimit)
+        return Swift.stride(from: 0, to: all.count, by: stride).map { Int32(all[$0]) }
     }
 }
 

@@ -13,6 +13,11 @@ public struct StudentTrainingOptions: Sendable {
     public var trainCrop = 48
     /// Share of steps whose cube is centred (with jitter) on a tumour; the rest are anywhere in a lung.
     public var tumourShare = 0.5
+    /// Share of the other steps whose cube is centred on dense tissue inside the lung (a hard
+    /// negative: vessels and the like, where students raise false alarms); the rest lie anywhere.
+    public var hardNegativeShare = 0.5
+    /// Start from these weights (a student of the same variant) with a fresh optimiser, to train on.
+    public var initialWeights: URL? = nil
     public var schedule = TrainingSchedule()
     public init() {}
 }
@@ -85,9 +90,19 @@ public final class StudentTraining {
             best = Double(trainer.net.info["train.best_dsc"] ?? "") ?? -1
             progress("resuming from \(checkpointURL.path) at sample \(samples) (best validation DSC \(best))")
         } else {
-            let config = UNetConfig(inChannels: 1, outChannels: options.variant.outChannels, channels: options.channels,
-                                    decoders: options.variant.decoders)
-            let net = UNet3D(config: config, seed: options.schedule.seed)
+            let net: UNet3D
+            if let url = options.initialWeights {
+                net = try UNet3D(contentsOf: url)
+                guard net.info["role"] == options.variant.role, net.config.decoders == options.variant.decoders else {
+                    throw TutorError("\(url.path) holds a \(net.info["role"] ?? "network of unknown role"), not a \(options.variant.role) to train on.")
+                }
+                samples = Int(net.info["train.samples"] ?? "") ?? 0
+                progress("starting from \(url.path) (sample \(samples), channels \(net.config.channels.map(String.init).joined(separator: ",")))")
+            } else {
+                let config = UNetConfig(inChannels: 1, outChannels: options.variant.outChannels, channels: options.channels,
+                                        decoders: options.variant.decoders)
+                net = UNet3D(config: config, seed: options.schedule.seed)
+            }
             trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: options.schedule.learningRate),
                               virtualBatch: options.schedule.virtualBatch, loss: options.schedule.loss)
             try "samples,seconds,loss,validation_dsc\n".write(to: logURL, atomically: true, encoding: .utf8)
@@ -135,7 +150,7 @@ public final class StudentTraining {
         net.info["output_names"] = options.variant == .do ? "tumour,box" : "tumour"
         net.info["spacing"] = "1,1,1.5"
         net.info["crop"] = "lung box + 8 mm, multiple of 16"
-        trainer.recordRecipe("train crop \(options.trainCrop), size-balanced tumour share \(options.tumourShare)")
+        trainer.recordRecipe("train crop \(options.trainCrop), size-balanced tumour share \(options.tumourShare), hard negative share \(options.hardNegativeShare)")
         net.info["train.cases"] = String(Set(train.map(\.caseName)).count)
         net.info["train.pseudo_cases"] = String(Set(train.filter(\.pseudo).map(\.caseName)).count)
     }
@@ -150,6 +165,10 @@ public final class StudentTraining {
             let jitter = options.trainCrop / 4
             func j() -> Int { Int(rng.next() % UInt64(2 * jitter + 1)) - jitter }
             centre = train[sampleIndex].tumours[draw.tumour].centre &+ SIMD3(j(), j(), j())
+        } else if rng.unit() < options.hardNegativeShare, !train[sampleIndex].dense.isEmpty {
+            let dense = train[sampleIndex].dense
+            let v = Int(dense[Int(rng.next() % UInt64(dense.count))]), size = train[sampleIndex].size
+            centre = SIMD3(v % size.i, (v / size.i) % size.j, v / (size.i * size.j))
         }
         let s = train[sampleIndex]
         let t = GridSize(min(options.trainCrop, s.size.i), min(options.trainCrop, s.size.j), min(options.trainCrop, s.size.k))

@@ -17,8 +17,10 @@ struct Experiment: ParsableCommand {
         vast = 10 strong + 10 weak, unless --strong/--weak say otherwise. The teacher turns the weak \
         cases' boxes into pseudo-labels (all accepted: no reviewer in this loop); the baseline learns from \
         the strong cases, the SO and DO students from strong + pseudo-strong; the last strong case \
-        validates all three. Each student gets the same budget. Scores (`tutor eval`'s metrics, with \
-        `tutor segment`'s defaults) go to stdout and OUT/experiment-SCENARIO.md.
+        validates all three. Each student gets the same budget. Scores (`tutor eval`'s metrics, on masks \
+        made as `tutor segment` makes them, with the same options) go to stdout and OUT/experiment-SCENARIO.md. \
+        To train the students side by side, run one process per student (--variants so, …) into the same \
+        OUT, then once more with --trained for the whole table.
         """)
 
     @Argument(help: "scarce or vast.") var scenario: String
@@ -29,10 +31,21 @@ struct Experiment: ParsableCommand {
     @Option(help: "Number of test cases.") var test: Int = 4
     @Option(help: "Teacher weights; default: the bundled teacher.") var teacherWeights: String?
     @Option(help: "Teacher method: net or threshold (default: net if weights exist).") var method: String?
+    @Option(help: "The students to train and score, comma-separated (to train them side by side in separate processes).")
+    var variants: String = "baseline,so,do"
+    @Flag(help: "Score the students already trained in OUT (OUT/<variant>/student-<variant>.safetensors) instead of training them.")
+    var trained = false
     @OptionGroup var budget: StudentBudget
+    @OptionGroup(title: "Segmenting the test cases") var finishing: SegmentFlags
 
     func run() throws {
         guard scenario == "scarce" || scenario == "vast" else { throw TutorError("the scenario must be scarce or vast, not '\(scenario)'.") }
+        let segmentOptions = try finishing.options()
+        let chosen = try variants.split(separator: ",").map { name -> StudentVariant in
+            guard let v = StudentVariant(rawValue: String(name)) else { throw TutorError("--variants lists baseline, so and do, not '\(name)'.") }
+            return v
+        }
+        guard !chosen.isEmpty else { throw TutorError("--variants names no student.") }
         let nStrong = strong ?? (scenario == "scarce" ? 4 : 10), nWeak = weak ?? (scenario == "scarce" ? 16 : 10)
         let folders = try caseFolders(dataset)
         guard nStrong >= 2, nWeak >= 1, test >= 1, folders.count >= nStrong + nWeak + test else {
@@ -70,33 +83,43 @@ struct Experiment: ParsableCommand {
         let teacherSummary = ScoreSummary(cases: teacherScores)
         log(String(format: "teacher pseudo-labels: DSC %.1f %% against the truth", 100 * teacherSummary.dsc.mean))
 
-        let validation = loadSamples([strongCases.last!], log: log)
-        let strongTrain = loadSamples(Array(strongCases.dropLast()), log: log)
-        let pseudoTrain = loadSamples(pseudoCases, log: log)
+        // Lung samples are only needed to train.
+        let samples = trained ? nil : (validation: loadSamples([strongCases.last!], log: log),
+                                       strong: loadSamples(Array(strongCases.dropLast()), log: log),
+                                       pseudo: loadSamples(pseudoCases, log: log))
         var rows: [(String, ScoreSummary)] = []
-        for variant in StudentVariant.allCases {
-            log("training the \(variant.rawValue) student")
-            let train = variant.usesPseudoLabels ? strongTrain + pseudoTrain : strongTrain
-            let training = try StudentTraining(options: try budget.options(variant), train: train, validation: validation,
-                                               folder: outURL.appendingPathComponent(variant.rawValue))
-            try training.run(resume: false, progress: log)
-            let segmenter = Segmenter(student: try StudentNetwork(contentsOf: training.bestURL))
+        for variant in chosen {
+            let folder = outURL.appendingPathComponent(variant.rawValue)
+            let weights = folder.appendingPathComponent("\(variant.role).safetensors")
+            if let samples {
+                log("training the \(variant.rawValue) student")
+                let train = variant.usesPseudoLabels ? samples.strong + samples.pseudo : samples.strong
+                let training = try StudentTraining(options: try budget.options(variant), train: train,
+                                                   validation: samples.validation, folder: folder)
+                try training.run(resume: false, progress: log)
+            } else if !FileManager.default.fileExists(atPath: weights.path) {
+                throw TutorError("--trained: \(weights.path) does not exist; train the \(variant.rawValue) student first.")
+            }
+            let segmenter = Segmenter(student: try StudentNetwork(contentsOf: weights))
             let scores = try testFolders.map { f -> CaseScores in
                 let ct = try VolumeIO.read(f.appendingPathComponent("ct.nii.gz").path)
                 let truth = try VolumeIO.read(f.appendingPathComponent("label.nii.gz").path)
-                return try score(prediction: segmenter.segment(ct: ct, name: f.path), truth: truth, name: f.lastPathComponent)
+                return try score(prediction: segmenter.segment(ct: ct, options: segmentOptions, name: f.path), truth: truth, name: f.lastPathComponent)
             }
             rows.append((variant.rawValue, ScoreSummary(cases: scores)))
         }
-        let table = experimentTable(rows: rows, teacher: teacherSummary, strong: nStrong, weak: nWeak, test: test)
+        let table = experimentTable(rows: rows, teacher: teacherSummary, strong: nStrong, weak: nWeak, test: test,
+                                    segmented: segmentOptions)
         print(table)
         try table.write(to: outURL.appendingPathComponent("experiment-\(scenario).md"), atomically: true, encoding: .utf8)
     }
 
-    func experimentTable(rows: [(String, ScoreSummary)], teacher: ScoreSummary, strong: Int, weak: Int, test: Int) -> String {
+    func experimentTable(rows: [(String, ScoreSummary)], teacher: ScoreSummary, strong: Int, weak: Int, test: Int,
+                         segmented o: SegmentOptions) -> String {
         func pm(_ m: MeanStd) -> String { m.count == 0 ? "–" : String(format: "%.2f ± %.2f", 100 * m.mean, 100 * m.std) }
         var lines = ["\(scenario): \(strong) strong (1 of them validation), \(weak) weak, \(test) test cases; " +
-                     "teacher pseudo-label DSC \(pm(teacher.dsc)) %", "",
+                     "teacher pseudo-label DSC \(pm(teacher.dsc)) %; segmented with threshold \(o.threshold), radius \(o.radiusMM) mm, " +
+                     "lung filter \(o.lungFilter ? "on" : "off")", "",
                      "| Model | DSC | DSC-TP | F1-score | Recall | Precision |", "| --- | --- | --- | --- | --- | --- |"]
         for (name, s) in rows {
             lines.append("| \(name) | \(pm(s.dsc)) | \(pm(s.dscTP)) | \(pm(s.f1)) | \(pm(s.recall)) | \(pm(s.precision)) |")

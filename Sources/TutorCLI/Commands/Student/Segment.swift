@@ -18,19 +18,29 @@ struct Segment: ParsableCommand {
 
     @Argument(help: "The CT (HU), .nii, .nii.gz or .nrrd.") var input: String
     @Argument(help: "The tumour mask to write (.nii.gz or .nii).") var output: String
-    @Flag(help: "Drop candidates that lie mostly outside the lungs.") var lungFilter = false
-    @Option(help: "Probability threshold, between 0 and 1.") var threshold: Float = 0.5
-    @Option(help: "Morphological smoothing radius in mm (0 = none).") var radius: Double = 0
+    @OptionGroup var finishing: SegmentFlags
     @Option(help: "Student weights (.safetensors); default: the bundled student.") var weights: String?
 
     func run() throws {
-        guard threshold > 0, threshold < 1 else { throw TutorError("--threshold must lie between 0 and 1, not \(threshold).") }
-        guard radius >= 0, radius <= 20 else { throw TutorError("--radius must be between 0 and 20 mm, not \(radius).") }
+        let options = try finishing.options()
         let segmenter = Segmenter(student: try BundledStudent.load(weights))
         let ct = try VolumeIO.read(input)
-        var options = SegmentOptions()
-        options.threshold = threshold; options.radiusMM = radius; options.lungFilter = lungFilter
         let mask = try segmenter.segment(ct: ct, options: options, name: input)
         try VolumeIO.write(mask, to: output, datatype: .uint8)
+    }
+}
+
+/// How the student's probabilities become a mask (shared by `segment` and `experiment`).
+struct SegmentFlags: ParsableArguments {
+    @Flag(help: "Drop candidates that lie mostly outside the lungs.") var lungFilter = false
+    @Option(help: "Probability threshold, between 0 and 1.") var threshold: Float = 0.5
+    @Option(help: "Morphological smoothing radius in mm (0 = none).") var radius: Double = 0
+
+    func options() throws -> SegmentOptions {
+        guard threshold > 0, threshold < 1 else { throw TutorError("--threshold must lie between 0 and 1, not \(threshold).") }
+        guard radius >= 0, radius <= 20 else { throw TutorError("--radius must be between 0 and 20 mm, not \(radius).") }
+        var options = SegmentOptions()
+        options.threshold = threshold; options.radiusMM = radius; options.lungFilter = lungFilter
+        return options
     }
 }

@@ -45,6 +45,10 @@ struct StudentBudget: ParsableArguments {
     @Option(help: "Side of the training cube cut from a lung crop (multiple of 16).") var crop: Int = 48
     @Option(help: "Share of training cubes centred on a tumour (the rest lie anywhere in a lung, where the student learns to stay quiet), 0 to 1.")
     var tumourShare: Double = 0.5
+    @Option(help: "Share of the other cubes centred on dense tissue inside a lung (vessels and the like, where false alarms arise), 0 to 1.")
+    var hardNegativeShare: Double = 0.5
+    @Option(name: .customLong("init"), help: "Start from these student weights (the same variant) with a fresh optimiser; --channels is then the file's. Ignored with --resume once OUT has a checkpoint.")
+    var initWeights: String?
     @OptionGroup var training: ScheduleOptions
 
     func options(_ variant: StudentVariant) throws -> StudentTrainingOptions {
@@ -55,7 +59,13 @@ struct StudentBudget: ParsableArguments {
         o.trainCrop = crop
         guard (0...1).contains(tumourShare) else { throw TutorError("--tumour-share must be between 0 and 1, not \(tumourShare).") }
         o.tumourShare = tumourShare
+        guard (0...1).contains(hardNegativeShare) else { throw TutorError("--hard-negative-share must be between 0 and 1, not \(hardNegativeShare).") }
+        o.hardNegativeShare = hardNegativeShare
         o.schedule = training.schedule
+        if let initWeights {
+            guard FileManager.default.fileExists(atPath: initWeights) else { throw TutorError("--init \(initWeights): no such weights file.") }
+            o.initialWeights = URL(fileURLWithPath: initWeights)
+        }
         return o
     }
 }
