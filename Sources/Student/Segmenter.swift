@@ -7,6 +7,11 @@ import Volumes
 public struct SegmentOptions: Sendable {
     /// Probability above which a voxel is tumour.
     public var threshold: Float = 0.5
+    /// Keep only candidates (connected voxels above `threshold`) whose highest probability reaches
+    /// this: a hysteresis threshold, so a confident tumour keeps its full outline at `threshold`
+    /// while faint blobs the student is unsure of (vessels, partial volume at the diaphragm) go.
+    /// At or below `threshold` it changes nothing.
+    public var confidence: Float = 0
     /// Morphological smoothing radius in mm (opening then closing with a ball); 0 = none.
     public var radiusMM: Double = 0
     /// Drop candidate tumours with less than `minimumInsideLungs` of their voxels inside the lungs.
@@ -45,10 +50,11 @@ public final class Segmenter {
         return finish(probabilities: p, lungs: lungs, options: options)
     }
 
-    /// Threshold, smoothing and lung filter, in that order, on probabilities already on the CT's grid.
+    /// Threshold, confidence, smoothing and lung filter, in that order, on probabilities already on the CT's grid.
     public func finish(probabilities p: Volume, lungs: [Lung], options: SegmentOptions) -> Volume {
         var mask = p.sameGrid(storedType: "uint8")
         for v in mask.voxels.indices where p.voxels[v] > options.threshold { mask.voxels[v] = 1 }
+        if options.confidence > options.threshold { mask = keepConfident(mask, probabilities: p, confidence: options.confidence) }
         mask = BallMorphology(radiusMM: options.radiusMM).smooth(mask)
         if options.lungFilter { mask = keepInsideLungs(mask, lungs: lungs, minimumShare: options.minimumInsideLungs) }
         return mask
@@ -68,5 +74,19 @@ public func keepInsideLungs(_ mask: Volume, lungs: [Lung], minimumShare: Double)
         let n = Int(objects.labels[v]) - 1
         if Double(inside[n]) < minimumShare * Double(objects.voxelCounts[n]) { out.voxels[v] = 0 }
     }
+    return out
+}
+
+/// Keeps the connected objects of `mask` whose highest probability in `p` reaches `confidence`.
+public func keepConfident(_ mask: Volume, probabilities p: Volume, confidence: Float) -> Volume {
+    let objects = connectedComponents(of: mask)
+    guard objects.count > 0 else { return mask }
+    var peak = [Float](repeating: 0, count: objects.count)
+    for v in objects.labels.indices where objects.labels[v] > 0 {
+        let n = Int(objects.labels[v]) - 1
+        peak[n] = max(peak[n], p.voxels[v])
+    }
+    var out = mask
+    for v in out.voxels.indices where objects.labels[v] > 0 && peak[Int(objects.labels[v]) - 1] < confidence { out.voxels[v] = 0 }
     return out
 }

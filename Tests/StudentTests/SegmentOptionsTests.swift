@@ -44,6 +44,23 @@ final class SegmentOptionsTests: XCTestCase {
         XCTAssertEqual(plain[12, 12, 5], 0)             // the hole stays without smoothing
     }
 
+    /// A hysteresis threshold: the 0.9 blob keeps its 0.6 ring, while a faint 0.6 blob goes.
+    func testConfidenceDropsFaintCandidatesAndKeepsConfidentOutlines() {
+        var (p, lungs) = fixture()
+        for k in 3..<6 { for j in 22..<27 { for i in 2..<7 { p[i, j, k] = 0.6 } } }   // a faint blob in the lung
+        var o = SegmentOptions()
+        let plain = segmenter().finish(probabilities: p, lungs: lungs, options: o)
+        XCTAssertEqual(plain[4, 24, 4], 1)
+        o.confidence = 0.8
+        let confident = segmenter().finish(probabilities: p, lungs: lungs, options: o)
+        XCTAssertEqual(confident[4, 24, 4], 0, "the faint blob never reaches 0.8")
+        XCTAssertEqual(confident[18, 12, 4], 1, "the confident blob keeps its 0.6 ring")
+        XCTAssertEqual(confident[25, 25, 5], 1, "a confident speck stays (--radius is for specks)")
+        XCTAssertEqual(count(plain) - count(confident), 5 * 5 * 3)
+        o.confidence = 0.95
+        XCTAssertEqual(count(segmenter().finish(probabilities: p, lungs: lungs, options: o)), 0)
+    }
+
     func testRadiusRemovesSpecksAndFillsHoles() {
         let (p, lungs) = fixture()
         var o = SegmentOptions()
