@@ -35,6 +35,8 @@ struct Experiment: ParsableCommand {
     var variants: String = "baseline,so,do"
     @Flag(help: "Score the students already trained in OUT (OUT/<variant>/student-<variant>.safetensors) instead of training them.")
     var trained = false
+    @Flag(help: "Score each student's last weights (its checkpoint), not the best by validation: a scarce strong set leaves one validation case, too few to rank weights by.")
+    var final = false
     @OptionGroup var budget: StudentBudget
     @OptionGroup(title: "Segmenting the test cases") var finishing: SegmentFlags
 
@@ -90,7 +92,7 @@ struct Experiment: ParsableCommand {
         var rows: [(String, ScoreSummary)] = []
         for variant in chosen {
             let folder = outURL.appendingPathComponent(variant.rawValue)
-            let weights = folder.appendingPathComponent("\(variant.role).safetensors")
+            let weights = folder.appendingPathComponent(final ? "checkpoint.safetensors" : "\(variant.role).safetensors")
             if let samples {
                 log("training the \(variant.rawValue) student")
                 let train = variant.usesPseudoLabels ? samples.strong + samples.pseudo : samples.strong
@@ -119,7 +121,8 @@ struct Experiment: ParsableCommand {
         func pm(_ m: MeanStd) -> String { m.count == 0 ? "–" : String(format: "%.2f ± %.2f", 100 * m.mean, 100 * m.std) }
         var lines = ["\(scenario): \(strong) strong (1 of them validation), \(weak) weak, \(test) test cases; " +
                      "teacher pseudo-label DSC \(pm(teacher.dsc)) %; segmented with threshold \(o.threshold), radius \(o.radiusMM) mm, " +
-                     "lung filter \(o.lungFilter ? "on" : "off")", "",
+                     "lung filter \(o.lungFilter ? "on" : "off")" + (o.confidence > o.threshold ? ", confidence \(o.confidence)" : "") +
+                     "; \(final ? "last" : "best (by validation)") weights", "",
                      "| Model | DSC | DSC-TP | F1-score | Recall | Precision |", "| --- | --- | --- | --- | --- | --- |"]
         for (name, s) in rows {
             lines.append("| \(name) | \(pm(s.dsc)) | \(pm(s.dscTP)) | \(pm(s.f1)) | \(pm(s.recall)) | \(pm(s.precision)) |")
