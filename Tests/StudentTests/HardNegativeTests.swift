@@ -33,8 +33,7 @@ final class HardNegativeTests: XCTestCase {
     func testHardNegativeCubesAreCentredOnDenseTissue() throws {
         let chest = SyntheticChest(tumours: [(SIMD3(52, 40, 60), 8)], vessel: true)
         let samples = try load(chest)
-        let stats = Preprocess().normalise(chest.ct).statistics
-        let midway = Float((-675.0 - stats.mean) / stats.standardDeviation)   // between lung (−850) and dense (−500)
+        let midway = Preprocess().normalise(chest.ct).value(hu: -675)   // between lung (−850) and dense (−500)
         func tissueAtCentre(hardNegativeShare: Double) throws -> Int {
             var o = StudentTrainingOptions()
             o.trainCrop = 16; o.tumourShare = 0; o.hardNegativeShare = hardNegativeShare

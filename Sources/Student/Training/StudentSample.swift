@@ -49,8 +49,7 @@ public struct StudentSample: Sendable {
         }
         let normalised = Preprocess().normalise(image)
         let boxMask = axialBoxMask(label)
-        let sd = normalised.statistics.standardDeviation > 0 ? normalised.statistics.standardDeviation : 1
-        let denseZ = Float((denseHU - normalised.statistics.mean) / sd)
+        let denseZ = normalised.value(hu: denseHU)
         return try lungs(image, name: item.image).map { lung in
             let crop = LungCrop(lung: lung, imageSpacing: image.spacing)
             let (ct, _) = crop.cut(normalised)

@@ -35,8 +35,9 @@ public struct Preprocess: Sendable {
         clip.apply(to: &clipped)
         let stats = VoxelStatistics(clipped.voxels)
         let z = ZScore().apply(consume clipped, using: stats)
-        let sd = stats.standardDeviation > 0 ? stats.standardDeviation : 1
-        return Normalised(volume: z, padding: Float((Double(clip.lower) - stats.mean) / sd), statistics: stats)
+        var n = Normalised(volume: z, padding: 0, statistics: stats)
+        n.padding = n.value(hu: Double(clip.lower))
+        return n
     }
 }
 
@@ -47,4 +48,10 @@ public struct Normalised: Sendable {
     public var padding: Float
     /// Statistics of the clipped image (HU) that the z-score used.
     public var statistics: VoxelStatistics
+
+    /// What `hu` (inside the clip's range) became in `volume`.
+    public func value(hu: Double) -> Float {
+        let sd = statistics.standardDeviation > 0 ? statistics.standardDeviation : 1
+        return Float((hu - statistics.mean) / sd)
+    }
 }
