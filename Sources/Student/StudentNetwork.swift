@@ -36,6 +36,9 @@ public final class StudentNetwork {
         self.init(net: net, variant: variant, weightsHash: fnv1a64(data))
     }
 
+    /// The segmenting options stored with the weights (`tutor student tune`), if any.
+    public var recommendedOptions: SegmentOptions? { SegmentOptions(metadata: net.info) }
+
     /// Tumour probabilities (channel 0) of a crop whose sides are multiples of 2^(levels−1), in Volume order.
     public func probabilities(_ crop: Volume) throws -> [Float] {
         let s = crop.size, unit = 1 << (net.config.levels - 1)

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import TutorCLI
+import Student
 import Volumes
 
 final class CommandArgumentsTests: XCTestCase {
@@ -21,5 +22,25 @@ final class CommandArgumentsTests: XCTestCase {
         XCTAssertEqual(try caseFolders(root.path).map(\.lastPathComponent), ["a", "b"])
         XCTAssertEqual(try caseFolders(root.appendingPathComponent("a").path).map(\.lastPathComponent), ["a"])
         XCTAssertThrowsError(try caseFolders(root.appendingPathComponent("notes").path))
+    }
+}
+
+/// `tutor segment`'s options: what is given wins, what is not comes from the weights, then the defaults.
+final class SegmentFlagsTests: XCTestCase {
+    func testGivenOptionsOverrideTheWeightsChoiceAndTheRestComeFromIt() throws {
+        var stored = SegmentOptions()
+        stored.confidence = 0.98; stored.radiusMM = 2; stored.lungFilter = true
+        let none = try SegmentFlags.parse([])
+        XCTAssertEqual(try none.options(recommended: stored).confidence, 0.98)
+        XCTAssertEqual(try none.options().confidence, 0, "no weights' choice: the built-in default")
+        let some = try SegmentFlags.parse(["--no-lung-filter", "--radius", "0", "--threshold", "0.4"])
+        let merged = try some.options(recommended: stored)
+        XCTAssertFalse(merged.lungFilter)
+        XCTAssertEqual(merged.radiusMM, 0)
+        XCTAssertEqual(merged.threshold, 0.4)
+        XCTAssertEqual(merged.confidence, 0.98, "not given, so the weights' choice")
+        XCTAssertThrowsError(try SegmentFlags.parse(["--confidence", "1.5"]).options()) {
+            XCTAssertTrue("\($0)".contains("--confidence must lie between 0 and 1"))
+        }
     }
 }

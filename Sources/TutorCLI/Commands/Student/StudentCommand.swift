@@ -5,5 +5,5 @@ struct StudentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "student",
         abstract: "Train the fully automatic students (baseline, single output, dual output).",
-        subcommands: [StudentTrain.self])
+        subcommands: [StudentTrain.self, StudentTune.self])
 }
