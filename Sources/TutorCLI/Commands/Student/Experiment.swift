@@ -118,14 +118,13 @@ struct Experiment: ParsableCommand {
 
     func experimentTable(rows: [(String, ScoreSummary)], teacher: ScoreSummary, strong: Int, weak: Int, test: Int,
                          segmented o: SegmentOptions) -> String {
-        func pm(_ m: MeanStd) -> String { m.count == 0 ? "–" : String(format: "%.2f ± %.2f", 100 * m.mean, 100 * m.std) }
         var lines = ["\(scenario): \(strong) strong (1 of them validation), \(weak) weak, \(test) test cases; " +
-                     "teacher pseudo-label DSC \(pm(teacher.dsc)) %; segmented with threshold \(o.threshold), radius \(o.radiusMM) mm, " +
+                     "teacher pseudo-label DSC \(teacher.dsc.percentText) %; segmented with threshold \(o.threshold), radius \(o.radiusMM) mm, " +
                      "lung filter \(o.lungFilter ? "on" : "off")" + (o.confidence > o.threshold ? ", confidence \(o.confidence)" : "") +
                      "; \(final ? "last" : "best (by validation)") weights", "",
                      "| Model | DSC | DSC-TP | F1-score | Recall | Precision |", "| --- | --- | --- | --- | --- | --- |"]
         for (name, s) in rows {
-            lines.append("| \(name) | \(pm(s.dsc)) | \(pm(s.dscTP)) | \(pm(s.f1)) | \(pm(s.recall)) | \(pm(s.precision)) |")
+            lines.append("| \(name) | \(s.dsc.percentText) | \(s.dscTP.percentText) | \(s.f1.percentText) | \(s.recall.percentText) | \(s.precision.percentText) |")
         }
         return lines.joined(separator: "\n") + "\n"
     }

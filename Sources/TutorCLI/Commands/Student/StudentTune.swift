@@ -33,11 +33,10 @@ struct StudentTune: ParsableCommand {
             (name: folders[n].lastPathComponent, ct: try VolumeIO.read(folders[n].appendingPathComponent("ct.nii.gz").path),
              truth: try VolumeIO.read(folders[n].appendingPathComponent("label.nii.gz").path))
         }) { done, total in bar.show(done, total, "segmented \(folders[done - 1].lastPathComponent)") }
-        func pm(_ m: MeanStd) -> String { String(format: "%.2f ± %.2f", 100 * m.mean, 100 * m.std) }
         print("| options | DSC | DSC-TP | F1-score | Recall | Precision |\n| --- | --- | --- | --- | --- | --- |")
         for r in results {
             let s = r.summary
-            print("| `\(r.options.commandLine)` | \(pm(s.dsc)) | \(pm(s.dscTP)) | \(pm(s.f1)) | \(pm(s.recall)) | \(pm(s.precision)) |")
+            print("| `\(r.options.commandLine)` | \(s.dsc.percentText) | \(s.dscTP.percentText) | \(s.f1.percentText) | \(s.recall.percentText) | \(s.precision.percentText) |")
         }
         let best = results[0]
         let net = try UNet3D(contentsOf: url)
