@@ -65,6 +65,24 @@ final class TinyStudentTests: XCTestCase {
         for s in train { for v in s.label.indices where s.label[v] > 0 { XCTAssertEqual(s.boxes[v], 1) } }
     }
 
+    /// `--init`: training goes on from a student's weights (and their sample count) with a fresh
+    /// optimiser; another variant's weights are refused in one sentence.
+    func testInitContinuesFromWeightsAndRefusesAnotherVariant() throws {
+        let train = try sample(0, tumour: SIMD3(52, 60, 70), radius: 9)
+        var o = StudentTrainingOptions()
+        o.channels = [2, 2, 2, 2, 2]; o.trainCrop = 16; o.schedule.maxSamples = 2; o.schedule.validateEvery = 2
+        let first = try StudentTraining(options: o, train: train, validation: [], folder: try temporaryFolder(self))
+        try first.run(resume: false) { _ in }
+        o.initialWeights = first.bestURL; o.schedule.maxSamples = 4
+        let more = try StudentTraining(options: o, train: train, validation: [], folder: try temporaryFolder(self))
+        XCTAssertEqual(try more.run(resume: false) { _ in }.map(\.samples), [4], "sample 2 of the weights, then 2 more")
+        o.variant = .do
+        let wrong = try StudentTraining(options: o, train: train, validation: [], folder: try temporaryFolder(self))
+        XCTAssertThrowsError(try wrong.run(resume: false) { _ in }) {
+            XCTAssertTrue("\($0)".contains("holds a student-so, not a student-do"), "\($0)")
+        }
+    }
+
     /// The shipped SO student and a DO file from before the second decoder (one decoder with a
     /// two-channel head) both still load; the old DO file segments with its channel 0.
     func testBundledSOAndSingleDecoderDOFilesStillLoad() throws {
