@@ -14,6 +14,8 @@ struct ChestAnatomy {
     // Lungs: apex height, apex dome centre offset, diaphragm domes (right, left).
     var apexZ: Double, taperZ: Double, apexU: Double, apexRadius: Double
     var domeZ: (Double, Double), domeU: (Double, Double), domeDrop: Double
+    /// Lobulations of the diaphragm (none unless asked for): round humps on the domes.
+    var humps: [DiaphragmHump] = []
     // Heart: ellipsoid centre, radii, in-plane rotation (cosine and sine of its angle).
     var heart: SIMD3<Double>, heartRadii: SIMD3<Double>, heartCos: Double, heartSin: Double
     // Fissures: oblique (both lungs) as z = zOblique + slope · (v − vOblique + ½(|u − uc| − 60)), horizontal (right) at zHorizontal.
@@ -29,7 +31,7 @@ struct ChestAnatomy {
     var texture: SmoothField
 
     /// A patient whose body is `width` mm across (its field of view is `fov` mm, a little wider).
-    init(width: Double, fieldOfView fov: Double, rng: inout SeededGenerator) {
+    init(width: Double, fieldOfView fov: Double, lobulatedDiaphragm: Bool = false, rng: inout SeededGenerator) {
         a = width / 2
         bPost = a * rng.uniform(0.62...0.74); bAnt = bPost * rng.uniform(0.9...1.0)
         uc = fov / 2 + rng.uniform(-8...8)
@@ -65,6 +67,8 @@ struct ChestAnatomy {
         zHorizontal = carinaZ - rng.uniform(25...40)
         field = SmoothField(extent: SIMD3(fov, fov, 400), cell: 18, rng: &rng)
         texture = SmoothField(extent: SIMD3(fov, fov, 400), cell: 2.2, rng: &rng)
+        // Drawn last, so that a series without them is the same as before they existed.
+        if lobulatedDiaphragm { humps = DiaphragmHump.draw(for: self, rng: &rng) }
     }
 
     /// "Radius" of (du, dv) for half-axes a (across) and bAnt/bPost (front/back): < 1 inside.
@@ -95,7 +99,9 @@ struct ChestAnatomy {
         let rightSide = u < uc
         let top = rightSide ? domeZ.0 : domeZ.1, cu = rightSide ? domeU.0 : domeU.1
         let du = (u - cu) / (cavityA * 0.55), dv = (v - (vc - cavityAnt * 0.1)) / (cavityPost * 1.1)
-        return top - domeDrop * (du * du + dv * dv)
+        var z = top - domeDrop * (du * du + dv * dv)
+        for h in humps { z += h.rise(u, v) }
+        return z
     }
 
     /// True inside either lung (parenchyma, before vessels, airways and tumours are painted).
@@ -202,5 +208,37 @@ struct ChestAnatomy {
         let r = x * x + y * y
         guard r < 1 else { return nil }
         return r > 0.6 ? HU.corticalBone * 0.7 : HU.marrow
+    }
+}
+
+/// A lobulation of the diaphragm: a round hump of `height` mm and `radius` mm on a dome. Real
+/// diaphragms are seldom one smooth dome; a thick axial slice through the top of a hump shows a
+/// round island of liver or spleen density, blurred at its edge and surrounded by lung, which
+/// looks much like a nodule on that slice (lung1's lowest slices have several). Phantoms with
+/// humps teach a student that such islands are not tumours.
+struct DiaphragmHump {
+    var u: Double, v: Double, radius: Double, height: Double
+
+    /// Rise (mm) of the diaphragm at (u, v): height · (1 − r²)² inside the radius, 0 outside,
+    /// smooth at the rim.
+    @inline(__always) func rise(_ pu: Double, _ pv: Double) -> Double {
+        let du = pu - u, dv = pv - v
+        let r2 = (du * du + dv * dv) / (radius * radius)
+        guard r2 < 1 else { return 0 }
+        let t = 1 - r2
+        return height * t * t
+    }
+
+    /// One to four humps spread over both domes, mostly on the right (over the liver), where
+    /// lobulation is commonest, anywhere from the dome's top to its back and sides.
+    static func draw(for anatomy: ChestAnatomy, rng: inout SeededGenerator) -> [DiaphragmHump] {
+        let count = 1 + Int(rng.unit() * 4)
+        return (0..<count).map { _ in
+            let right = rng.unit() < 0.65
+            let cu = right ? anatomy.domeU.0 : anatomy.domeU.1
+            return DiaphragmHump(u: cu + rng.uniform(-0.35...0.35) * anatomy.cavityA,
+                                 v: anatomy.vc + rng.uniform(-0.3...0.6) * anatomy.cavityPost,
+                                 radius: rng.uniform(14...32), height: rng.uniform(8...24))
+        }
     }
 }

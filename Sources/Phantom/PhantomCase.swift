@@ -47,8 +47,12 @@ public struct PhantomOptions: Sendable {
     /// Cases like the real lung1: tumours 8–20 mm across (mostly solid, most against the chest wall,
     /// the mediastinum or a vessel) on 3 or 5 mm slices. Off: the default mix (Docs/phantom.md).
     public var smallThick: Bool
-    public init(matrix: Int = 512, maxSlices: Int = 160, smallThick: Bool = false) {
+    /// Diaphragms with one to four round humps on the domes (`DiaphragmHump`) instead of two
+    /// smooth domes. Off: the series made before humps existed, unchanged.
+    public var lobulatedDiaphragm: Bool
+    public init(matrix: Int = 512, maxSlices: Int = 160, smallThick: Bool = false, lobulatedDiaphragm: Bool = false) {
         self.matrix = matrix; self.maxSlices = maxSlices; self.smallThick = smallThick
+        self.lobulatedDiaphragm = lobulatedDiaphragm
     }
 
     /// The slice thicknesses (mm) cases are drawn from, each equally likely.
@@ -88,7 +92,7 @@ extension PhantomCase {
         width = min(width, fov - 8)
         let pixel = fov / Double(options.matrix)
         let thickness = options.thicknesses[Int(rng.unit() * Double(options.thicknesses.count))]
-        let anatomy = ChestAnatomy(width: width, fieldOfView: fov, rng: &rng)
+        let anatomy = ChestAnatomy(width: width, fieldOfView: fov, lobulatedDiaphragm: options.lobulatedDiaphragm, rng: &rng)
 
         // Whole thorax from below the domes to above the apices, unless that needs too many slices.
         var zLow = rng.uniform(-35 ... -5), zHigh = anatomy.apexZ + rng.uniform(5...30)

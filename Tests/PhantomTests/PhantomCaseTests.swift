@@ -92,3 +92,35 @@ final class PhantomCaseTests: XCTestCase {
         }
     }
 }
+
+final class DiaphragmHumpTests: XCTestCase {
+    func testHumpsRiseOnTheDomesAndTurnLungAboveTheSmoothDomeIntoAbdomen() {
+        for index in 0..<6 {
+            var r1 = SeededGenerator.derived(seed: 77, index: UInt64(index)), r2 = r1
+            let smooth = ChestAnatomy(width: 300, fieldOfView: 360, rng: &r1)
+            let lobulated = ChestAnatomy(width: 300, fieldOfView: 360, lobulatedDiaphragm: true, rng: &r2)
+            XCTAssert(smooth.humps.isEmpty)
+            XCTAssert((1...4).contains(lobulated.humps.count), "\(lobulated.humps.count) humps")
+            // Humps are drawn last: the rest of the patient is the same.
+            XCTAssertEqual(smooth.apexZ, lobulated.apexZ); XCTAssertEqual(smooth.heart, lobulated.heart)
+            for h in lobulated.humps {
+                XCTAssert((14...32).contains(h.radius) && (8...24).contains(h.height))
+                let base = smooth.diaphragm(h.u, h.v), raised = lobulated.diaphragm(h.u, h.v)
+                XCTAssertGreaterThanOrEqual(raised - base, h.height - 1e-9, "a hump adds at least its own height")
+                // Halfway up the hump: abdomen under the lobulated diaphragm, not under the smooth one.
+                let z = base + h.height / 2
+                XCTAssertEqual(lobulated.classify(h.u, h.v, z).tissue, .abdomen)
+                XCTAssertNotEqual(smooth.classify(h.u, h.v, z).tissue, .abdomen)
+            }
+        }
+    }
+
+    func testAHumpIsRoundAndSmoothAtItsRim() {
+        let h = DiaphragmHump(u: 100, v: 50, radius: 20, height: 12)
+        XCTAssertEqual(h.rise(100, 50), 12, accuracy: 1e-12)
+        XCTAssertEqual(h.rise(120, 50), 0); XCTAssertEqual(h.rise(100, 71), 0)
+        XCTAssertLessThan(h.rise(119.9, 50), 0.01, "no step at the rim (mm)")
+        XCTAssertEqual(h.rise(110, 50), h.rise(100, 40), accuracy: 1e-12, "the same at the same distance")
+        XCTAssertGreaterThan(h.rise(105, 50), h.rise(110, 50), "falls away from the top")
+    }
+}

@@ -31,6 +31,9 @@ struct PhantomCommand: ParsableCommand {
     @Flag(help: "Make lung1-like cases: tumours 8–20 mm across (mostly solid, most against the chest wall, the mediastinum or a vessel, up to 3 a case) on 3 or 5 mm slices.")
     var smallThick = false
 
+    @Flag(help: "Give the diaphragm one to four round humps (lobulations) on its domes, as many patients have; on thick slices their tops look like nodules. Without it the series is the one made before this option existed.")
+    var lobulatedDiaphragm = false
+
     @Option(help: "How many cases to make at once (one core each).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -40,7 +43,7 @@ struct PhantomCommand: ParsableCommand {
         guard jobs > 0 else { throw TutorError("--jobs must be at least 1 (got \(jobs)).") }
         let start = Date()
         try PhantomWriter.write(count: count, first: first, seed: seed, to: out,
-                                 options: PhantomOptions(smallThick: smallThick), jobs: jobs) { name in
+                                 options: PhantomOptions(smallThick: smallThick, lobulatedDiaphragm: lobulatedDiaphragm), jobs: jobs) { name in
             print("\(name)  \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
             fflush(stdout)   // progress shows as it happens, also when piped to a log
         }
