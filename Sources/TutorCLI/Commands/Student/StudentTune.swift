@@ -11,11 +11,11 @@ struct StudentTune: ParsableCommand {
         commandName: "tune",
         abstract: "Choose a student's segmenting options on labelled cases and store them in its weights.",
         discussion: """
-        As nnU-Net chooses its postprocessing on validation data: the student segments every case of \\
-        CASES (a folder of case folders with ct.nii.gz and label.nii.gz, none of them trained on) once, \\
-        each combination of --confidence (0, 0.9, 0.95, 0.98), --radius (0, 2 mm) and --lung-filter \\
-        (off, on) is scored, and the table is printed best first (by the mean of mean DSC and mean F1). The best is \\
-        stored in the weights' metadata (OUT, or WEIGHTS itself), and `tutor segment` uses it for the \\
+        As nnU-Net chooses its postprocessing on validation data: the student segments every case of \
+        CASES (a folder of case folders with ct.nii.gz and label.nii.gz, none of them trained on) once, \
+        each combination of --confidence (0, 0.9, 0.95, 0.98), --radius (0, 2 mm) and --lung-filter \
+        (off, on) is scored, and the table is printed best first (by the mean of mean DSC and mean F1). The best is \
+        stored in the weights' metadata (OUT, or WEIGHTS itself), and `tutor segment` uses it for the \
         options it is not given.
         """)
 
