@@ -84,29 +84,31 @@ public final class TeacherTraining {
             let (x, y) = makeStep(sample, using: &rng)
             recentLoss.append(try trainer.train(input: x, target: y))
             samples += 1
-            if samples % options.schedule.validateEvery == 0 || samples == options.schedule.maxSamples {
-                trainer.flush()
-                let dsc = validation.isEmpty ? nil : validate(trainer.net)
-                let elapsed = Date().timeIntervalSince(start)
-                let line = TeacherLogLine(samples: samples, seconds: elapsed,
-                                          loss: recentLoss.reduce(0, +) / Double(recentLoss.count), validationDSC: dsc)
-                recentLoss.removeAll()
-                lines.append(line)
-                let improved = (dsc ?? 0) > best
-                if improved { best = dsc ?? 0; stale = 0 } else { stale += 1 }
-                trainer.net.info["train.samples"] = String(samples)
-                trainer.net.info["train.best_dsc"] = String(best)
-                try trainer.saveCheckpoint(to: checkpointURL)
-                if improved || validation.isEmpty { try trainer.net.save(to: bestURL) }
-                try appendLog(line)
-                let perSample = elapsed / Double(samples - firstSample)
-                let eta = Double(options.schedule.maxSamples - samples) * perSample
-                progress(String(format: "sample %d/%d  loss %.3f  val DSC %@  best %.3f  %.2f s/sample  ETA %@",
-                                samples, options.schedule.maxSamples, line.loss, dsc.map { String(format: "%.3f", $0) } ?? "-",
-                                best, perSample, formatDuration(min(eta, options.schedule.maxMinutes * 60 - elapsed))))
-                if stale >= options.schedule.patience { progress("validation DSC has not improved for \(stale) checks: stopping"); break }
-                if elapsed > options.schedule.maxMinutes * 60 { progress("time budget of \(options.schedule.maxMinutes) min reached: stopping"); break }
-            }
+            // The time budget is checked after every sample, not only at validations, so a run
+            // ends within a sample of it (with a last validation and checkpoint).
+            let elapsed = Date().timeIntervalSince(start)
+            let outOfTime = elapsed > options.schedule.maxMinutes * 60
+            guard samples % options.schedule.validateEvery == 0 || samples == options.schedule.maxSamples || outOfTime else { continue }
+            trainer.flush()
+            let dsc = validation.isEmpty ? nil : validate(trainer.net)
+            let line = TeacherLogLine(samples: samples, seconds: elapsed,
+                                      loss: recentLoss.reduce(0, +) / Double(recentLoss.count), validationDSC: dsc)
+            recentLoss.removeAll()
+            lines.append(line)
+            let improved = (dsc ?? 0) > best
+            if improved { best = dsc ?? 0; stale = 0 } else { stale += 1 }
+            trainer.net.info["train.samples"] = String(samples)
+            trainer.net.info["train.best_dsc"] = String(best)
+            try trainer.saveCheckpoint(to: checkpointURL)
+            if improved || validation.isEmpty { try trainer.net.save(to: bestURL) }
+            try appendLog(line)
+            let perSample = elapsed / Double(samples - firstSample)
+            let eta = min(Double(options.schedule.maxSamples - samples) * perSample, options.schedule.maxMinutes * 60 - elapsed)
+            progress(String(format: "sample %d/%d  loss %.3f  val DSC %@  best %.3f  %.2f s/sample  ETA %@",
+                            samples, options.schedule.maxSamples, line.loss, dsc.map { String(format: "%.3f", $0) } ?? "-",
+                            best, perSample, formatDuration(eta)))
+            if stale >= options.schedule.patience { progress("validation DSC has not improved for \(stale) checks: stopping"); break }
+            if outOfTime { progress("time budget of \(options.schedule.maxMinutes) min reached: stopping"); break }
         }
         return lines
     }

@@ -1,0 +1,48 @@
+import Foundation
+import XCTest
+@testable import Teacher
+import Volumes
+
+/// The teacher's trainer on a tiny synthetic case: its stopping rules and what it leaves behind.
+final class TeacherTrainingTests: XCTestCase {
+    /// A 48×48×12 CT (1 × 1 × 2.5 mm) of lung at −850 HU with a solid 12 mm ball, and its label.
+    private func ballCase(in folder: URL) throws -> URL {
+        let size = GridSize(48, 48, 12), spacing = SIMD3(1.0, 1.0, 2.5)
+        var ct = Volume(size: size, spacing: spacing), label = Volume(size: size, spacing: spacing)
+        for k in 0..<size.k { for j in 0..<size.j { for i in 0..<size.i {
+            let d = SIMD3(Double(i) - 24, Double(j) - 24, (Double(k) - 6) * 2.5)
+            let inside = (d * d).sum() < 36
+            ct[i, j, k] = inside ? 40 : -850
+            label[i, j, k] = inside ? 1 : 0
+        }}}
+        let case_ = folder.appendingPathComponent("case_0000")
+        try FileManager.default.createDirectory(at: case_, withIntermediateDirectories: true)
+        try NIfTI.write(ct, to: case_.appendingPathComponent("ct.nii.gz").path, datatype: .int16)
+        try NIfTI.write(label, to: case_.appendingPathComponent("label.nii.gz").path, datatype: .uint8)
+        return case_
+    }
+
+    func testTimeBudgetEndsARunBetweenValidationsWithACheckpoint() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tutor-teacher-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var rng = SeededGenerator(seed: 3)
+        let samples = try TeacherSample.load(caseFolder: try ballCase(in: folder), crop: TeacherCrop(), jitterMM: 0, using: &rng)
+        XCTAssertEqual(samples.count, 1)
+        var options = TeacherTrainingOptions()
+        options.channels = [2, 4]
+        options.trainCrop = 16
+        options.schedule.maxSamples = 200
+        options.schedule.validateEvery = 200       // no validation before sample 200
+        options.schedule.maxMinutes = 0            // the budget is spent after the first sample
+        let out = folder.appendingPathComponent("run")
+        var messages: [String] = []
+        let lines = try TeacherTraining(options: options, train: samples, validation: samples, folder: out)
+            .run(resume: false) { messages.append($0) }
+        XCTAssertEqual(lines.map(\.samples), [1], "one sample, then a last validation, and stop")
+        XCTAssertNotNil(lines.first?.validationDSC)
+        XCTAssert(messages.last?.contains("time budget") ?? false, "says why it stopped: \(messages)")
+        for file in ["checkpoint.safetensors", "teacher-box.safetensors", "train-log.csv"] {
+            XCTAssert(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) written")
+        }
+    }
+}
