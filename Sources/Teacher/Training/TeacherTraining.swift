@@ -16,14 +16,6 @@ public struct TeacherTrainingOptions: Sendable {
     public init() {}
 }
 
-/// One line of the training log (also `train-log.csv`); the students log the same way.
-public struct TeacherLogLine: Sendable {
-    public var samples: Int, seconds: Double, loss: Double, validationDSC: Double?
-    public init(samples: Int, seconds: Double, loss: Double, validationDSC: Double?) {
-        self.samples = samples; self.seconds = seconds; self.loss = loss; self.validationDSC = validationDSC
-    }
-}
-
 /// Trains a teacher on in-memory samples, writing into `folder`: `checkpoint.safetensors` (weights +
 /// Adam state, to resume), `teacher-<role>.safetensors` (the best weights by validation DSC) and
 /// `train-log.csv`. Progress lines (with ETA) go to `progress`.
@@ -43,15 +35,15 @@ public final class TeacherTraining {
 
     public var checkpointURL: URL { folder.appendingPathComponent("checkpoint.safetensors") }
     public var bestURL: URL { folder.appendingPathComponent("\(options.role.rawValue).safetensors") }
-    var logURL: URL { folder.appendingPathComponent("train-log.csv") }
 
     /// Runs until a stopping rule fires; resumes from the checkpoint in `folder` when `resume`.
     @discardableResult
-    public func run(resume: Bool, progress: (String) -> Void) throws -> [TeacherLogLine] {
+    public func run(resume: Bool, progress: (String) -> Void) throws -> [TrainingLogLine] {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let trainer: Trainer
-        var samples = 0, best = -1.0, stale = 0
-        if resume, FileManager.default.fileExists(atPath: checkpointURL.path) {
+        var samples = 0, best = -1.0
+        let resuming = resume && FileManager.default.fileExists(atPath: checkpointURL.path)
+        if resuming {
             trainer = try Trainer(checkpoint: checkpointURL)
             trainer.loss = options.schedule.loss
             trainer.applyResumeLearningRate(options.schedule, progress: progress)
@@ -73,12 +65,14 @@ public final class TeacherTraining {
             }
             trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: options.schedule.learningRate),
                               virtualBatch: options.schedule.virtualBatch, loss: options.schedule.loss)
-            try "samples,seconds,loss,validation_dsc\n".write(to: logURL, atomically: true, encoding: .utf8)
         }
+        var book = TrainingBook(folder: folder, weightsName: bestURL.lastPathComponent, schedule: options.schedule,
+                                best: best, firstSample: samples)
+        if !resuming { try book.startLog() }
         describe(trainer)
         var rng = SeededGenerator.derived(seed: options.schedule.seed, index: UInt64(samples))
-        var lines: [TeacherLogLine] = [], recentLoss: [Double] = []
-        let start = Date(), firstSample = samples
+        var lines: [TrainingLogLine] = [], recentLoss: [Double] = []
+        let start = Date()
         while samples < options.schedule.maxSamples {
             let sample = train[Int(rng.next() % UInt64(train.count))]
             let (x, y) = makeStep(sample, using: &rng)
@@ -90,25 +84,11 @@ public final class TeacherTraining {
             let outOfTime = elapsed > options.schedule.maxMinutes * 60
             guard samples % options.schedule.validateEvery == 0 || samples == options.schedule.maxSamples || outOfTime else { continue }
             trainer.flush()
-            let dsc = validation.isEmpty ? nil : validate(trainer.net)
-            let line = TeacherLogLine(samples: samples, seconds: elapsed,
-                                      loss: recentLoss.reduce(0, +) / Double(recentLoss.count), validationDSC: dsc)
+            let line = TrainingLogLine(samples: samples, seconds: elapsed, loss: recentLoss.reduce(0, +) / Double(recentLoss.count),
+                                       validationDSC: validation.isEmpty ? nil : validate(trainer.net))
             recentLoss.removeAll()
             lines.append(line)
-            let improved = (dsc ?? 0) > best
-            if improved { best = dsc ?? 0; stale = 0 } else { stale += 1 }
-            trainer.net.info["train.samples"] = String(samples)
-            trainer.net.info["train.best_dsc"] = String(best)
-            try trainer.saveCheckpoint(to: checkpointURL)
-            if improved || validation.isEmpty { try trainer.net.save(to: bestURL) }
-            try appendLog(line)
-            let perSample = elapsed / Double(samples - firstSample)
-            let eta = min(Double(options.schedule.maxSamples - samples) * perSample, options.schedule.maxMinutes * 60 - elapsed)
-            progress(String(format: "sample %d/%d  loss %.3f  val DSC %@  best %.3f  %.2f s/sample  ETA %@",
-                            samples, options.schedule.maxSamples, line.loss, dsc.map { String(format: "%.3f", $0) } ?? "-",
-                            best, perSample, formatDuration(eta)))
-            if stale >= options.schedule.patience { progress("validation DSC has not improved for \(stale) checks: stopping"); break }
-            if outOfTime { progress("time budget of \(options.schedule.maxMinutes) min reached: stopping"); break }
+            if try book.record(line, trainer: trainer, outOfTime: outOfTime, progress: progress) { break }
         }
         return lines
     }
@@ -167,15 +147,6 @@ public final class TeacherTraining {
         }
         return total / Double(validation.count)
     }
-
-    func appendLog(_ line: TeacherLogLine) throws {
-        let text = String(format: "%d,%.1f,%.5f,%@\n", line.samples, line.seconds, line.loss,
-                          line.validationDSC.map { String(format: "%.5f", $0) } ?? "")
-        let handle = try FileHandle(forWritingTo: logURL)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(text.utf8))
-    }
 }
 
 /// An n³ cube at offset `o` of a Volume-ordered block of `size`, optionally mirrored along i.
@@ -186,12 +157,4 @@ public func cube(_ src: [Float], _ size: GridSize, _ o: SIMD3<Int>, _ n: Int, _ 
         for a in 0..<n { out[dstRow + (flipI ? n - 1 - a : a)] = src[srcRow + a] }
     } }
     return out
-}
-
-/// "1 h 05 min", "12 min 30 s", "45 s".
-public func formatDuration(_ seconds: Double) -> String {
-    let s = max(0, Int(seconds))
-    if s >= 3600 { return String(format: "%d h %02d min", s / 3600, (s % 3600) / 60) }
-    if s >= 60 { return String(format: "%d min %02d s", s / 60, s % 60) }
-    return "\(s) s"
 }

@@ -1,0 +1,74 @@
+import Foundation
+import Network
+
+/// One line of a training log (`train-log.csv`): samples seen, wall seconds, the mean loss since
+/// the last line, and the validation DSC (nil without validation cases).
+public struct TrainingLogLine: Sendable {
+    public var samples: Int, seconds: Double, loss: Double, validationDSC: Double?
+    public init(samples: Int, seconds: Double, loss: Double, validationDSC: Double?) {
+        self.samples = samples; self.seconds = seconds; self.loss = loss; self.validationDSC = validationDSC
+    }
+}
+
+/// What the teacher's and the students' training loops do at each validation: keep the best
+/// score, write the checkpoint (weights + Adam state), keep the best weights, append the log line,
+/// print the progress line with its ETA, and say whether a stopping rule has fired.
+public struct TrainingBook {
+    public let checkpointURL: URL, bestURL: URL, logURL: URL
+    let schedule: TrainingSchedule
+    /// The best validation DSC so far (−1 before the first), and validations since it improved.
+    public private(set) var best: Double, stale = 0
+    /// The sample count this process started at, for the time per sample.
+    let firstSample: Int
+
+    /// `weightsName` is the best weights' file name in `folder` (e.g. `teacher-box.safetensors`).
+    public init(folder: URL, weightsName: String, schedule: TrainingSchedule, best: Double = -1, firstSample: Int) {
+        checkpointURL = folder.appendingPathComponent("checkpoint.safetensors")
+        bestURL = folder.appendingPathComponent(weightsName)
+        logURL = folder.appendingPathComponent("train-log.csv")
+        self.schedule = schedule; self.best = best; self.firstSample = firstSample
+    }
+
+    /// Starts `train-log.csv` with its header (a new run; a resumed one appends).
+    public func startLog() throws {
+        try "samples,seconds,loss,validation_dsc\n".write(to: logURL, atomically: true, encoding: .utf8)
+    }
+
+    /// Books one validation; true when training should stop (patience spent, or `outOfTime`).
+    public mutating func record(_ line: TrainingLogLine, trainer: Trainer, outOfTime: Bool,
+                                progress: (String) -> Void) throws -> Bool {
+        let improved = (line.validationDSC ?? 0) > best
+        if improved { best = line.validationDSC ?? 0; stale = 0 } else { stale += 1 }
+        trainer.net.info["train.samples"] = String(line.samples)
+        trainer.net.info["train.best_dsc"] = String(best)
+        try trainer.saveCheckpoint(to: checkpointURL)
+        // Without validation cases every checkpoint's weights are "the best".
+        if improved || line.validationDSC == nil { try trainer.net.save(to: bestURL) }
+        try append(line)
+        let perSample = line.seconds / Double(max(line.samples - firstSample, 1))
+        let eta = min(Double(schedule.maxSamples - line.samples) * perSample, schedule.maxMinutes * 60 - line.seconds)
+        progress(String(format: "sample %d/%d  loss %.3f  val DSC %@  best %.3f  %.2f s/sample  ETA %@",
+                        line.samples, schedule.maxSamples, line.loss, line.validationDSC.map { String(format: "%.3f", $0) } ?? "-",
+                        best, perSample, formatDuration(eta)))
+        if stale >= schedule.patience { progress("validation DSC has not improved for \(stale) checks: stopping"); return true }
+        if outOfTime { progress("time budget of \(schedule.maxMinutes) min reached: stopping"); return true }
+        return false
+    }
+
+    private func append(_ line: TrainingLogLine) throws {
+        let text = String(format: "%d,%.1f,%.5f,%@\n", line.samples, line.seconds, line.loss,
+                          line.validationDSC.map { String(format: "%.5f", $0) } ?? "")
+        let handle = try FileHandle(forWritingTo: logURL)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+}
+
+/// "1 h 05 min", "12 min 30 s", "45 s".
+public func formatDuration(_ seconds: Double) -> String {
+    let s = max(0, Int(seconds))
+    if s >= 3600 { return String(format: "%d h %02d min", s / 3600, (s % 3600) / 60) }
+    if s >= 60 { return String(format: "%d min %02d s", s / 60, s % 60) }
+    return "\(s) s"
+}
