@@ -1,5 +1,5 @@
 import Foundation
-import Teacher
+import Network
 
 /// A one-line progress bar with ETA on stderr: `[#####.....] 5/10  case_007  ETA 1 min 20 s`.
 /// Redrawn in place on a terminal; one line per update otherwise (logs stay readable).

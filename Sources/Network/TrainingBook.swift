@@ -1,5 +1,4 @@
 import Foundation
-import Network
 
 /// One line of a training log (`train-log.csv`): samples seen, wall seconds, the mean loss since
 /// the last line, and the validation DSC (nil without validation cases).
