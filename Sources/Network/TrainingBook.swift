@@ -13,6 +13,8 @@ public struct TrainingLogLine: Sendable {
 /// score, write the checkpoint (weights + Adam state), keep the best weights, append the log line,
 /// print the progress line with its ETA, and say whether a stopping rule has fired.
 public struct TrainingBook {
+    /// The checkpoint's and the log's file names in a training folder.
+    public static let checkpointName = "checkpoint.safetensors", logName = "train-log.csv"
     public let checkpointURL: URL, bestURL: URL, logURL: URL
     let schedule: TrainingSchedule
     /// The best validation DSC so far (−1 before the first), and validations since it improved.
@@ -22,9 +24,9 @@ public struct TrainingBook {
 
     /// `weightsName` is the best weights' file name in `folder` (e.g. `teacher-box.safetensors`).
     public init(folder: URL, weightsName: String, schedule: TrainingSchedule, best: Double = -1, firstSample: Int) {
-        checkpointURL = folder.appendingPathComponent("checkpoint.safetensors")
+        checkpointURL = folder.appendingPathComponent(TrainingBook.checkpointName)
         bestURL = folder.appendingPathComponent(weightsName)
-        logURL = folder.appendingPathComponent("train-log.csv")
+        logURL = folder.appendingPathComponent(TrainingBook.logName)
         self.schedule = schedule; self.best = best; self.firstSample = firstSample
     }
 

@@ -65,7 +65,7 @@ public final class StudentTraining {
         bins = SizeBins(train)
     }
 
-    public var checkpointURL: URL { folder.appendingPathComponent("checkpoint.safetensors") }
+    public var checkpointURL: URL { folder.appendingPathComponent(TrainingBook.checkpointName) }
     public var bestURL: URL { folder.appendingPathComponent("\(options.variant.role).safetensors") }
 
     /// Runs until a stopping rule fires; resumes from the checkpoint in `folder` when `resume`.

@@ -33,7 +33,7 @@ public final class TeacherTraining {
         self.options = options; self.train = train; self.validation = validation; self.folder = folder
     }
 
-    public var checkpointURL: URL { folder.appendingPathComponent("checkpoint.safetensors") }
+    public var checkpointURL: URL { folder.appendingPathComponent(TrainingBook.checkpointName) }
     public var bestURL: URL { folder.appendingPathComponent("\(options.role.rawValue).safetensors") }
 
     /// Runs until a stopping rule fires; resumes from the checkpoint in `folder` when `resume`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import Network
 import Student
 import Teacher
 import Volumes
@@ -92,7 +93,7 @@ struct Experiment: ParsableCommand {
         var rows: [(String, ScoreSummary)] = []
         for variant in chosen {
             let folder = outURL.appendingPathComponent(variant.rawValue)
-            let weights = folder.appendingPathComponent(final ? "checkpoint.safetensors" : "\(variant.role).safetensors")
+            let weights = folder.appendingPathComponent(final ? TrainingBook.checkpointName : "\(variant.role).safetensors")
             if let samples {
                 log("training the \(variant.rawValue) student")
                 let train = variant.usesPseudoLabels ? samples.strong + samples.pseudo : samples.strong
