@@ -13,12 +13,12 @@ public struct MeanStd: Codable, Sendable, Equatable {
     }
 }
 
-/// Mean ± std of each metric over many cases, as the paper's tables give them.
 extension MeanStd {
     /// "mean ± std" in percent with two decimals, as the paper's tables; "–" when nothing was measured.
     public var percentText: String { count == 0 ? "–" : String(format: "%.2f ± %.2f", 100 * mean, 100 * std) }
 }
 
+/// Mean ± std of each metric over many cases, as the paper's tables give them.
 public struct ScoreSummary: Codable, Sendable, Equatable {
     public var cases: [CaseScores]
     public var dsc: MeanStd, dscTP: MeanStd, f1: MeanStd, recall: MeanStd, precision: MeanStd

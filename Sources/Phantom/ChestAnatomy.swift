@@ -214,8 +214,9 @@ struct ChestAnatomy {
 /// A lobulation of the diaphragm: a round hump of `height` mm and `radius` mm on a dome. Real
 /// diaphragms are seldom one smooth dome; a thick axial slice through the top of a hump shows a
 /// round island of liver or spleen density, blurred at its edge and surrounded by lung, which
-/// looks much like a nodule on that slice (lung1's lowest slices have several). Phantoms with
-/// humps teach a student that such islands are not tumours.
+/// looks much like a nodule on that slice (lung1's lowest slices have several). Students trained
+/// with humps were not better on lung1, whose false alarms are vessels (Docs/student.md), so
+/// phantoms have them only when asked (`PhantomOptions.lobulatedDiaphragm`).
 struct DiaphragmHump {
     var u: Double, v: Double, radius: Double, height: Double
 

@@ -45,6 +45,11 @@ final class ScoreTests: XCTestCase {
         XCTAssertEqual(oneOfEight.dsc, 2.0 / 9.0, accuracy: 1e-12)
     }
 
+    func testPercentTextGivesMeanAndStdInPercentOrADashWhenNothingWasMeasured() {
+        XCTAssertEqual(MeanStd([0.5, 1.0]).percentText, "75.00 ± 25.00")
+        XCTAssertEqual(MeanStd([]).percentText, "–", "no NaN in a table")
+    }
+
     func testEmptyMasks() throws {
         let both = try score(prediction: mask([]), truth: mask([]))
         XCTAssertEqual([both.dsc, both.recall, both.precision, both.f1], [1, 1, 1, 1])
