@@ -43,6 +43,11 @@ struct ScheduleOptions: ParsableArguments {
 
     func validate() throws {
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, not \(lr).") }
+        for (name, value) in [("--virtual-batch", virtualBatch), ("--samples", samples), ("--patience", patience),
+                              ("--validate-every", validateEvery)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1, not \(value).")
+        }
+        guard minutes > 0 && minutes.isFinite else { throw ValidationError("--minutes must be a positive number, not \(minutes).") }
         guard TrainingLoss(rawValue: loss) != nil else {
             throw ValidationError("--loss must be dice or dice+ce, not '\(loss)'.")
         }

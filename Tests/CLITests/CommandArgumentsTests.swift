@@ -12,6 +12,19 @@ final class CommandArgumentsTests: XCTestCase {
         }
     }
 
+    func testScheduleOptionsRefuseCountsBelowOneAndTimeThatIsNotPositive() throws {
+        XCTAssertEqual(try ScheduleOptions.parse(["--minutes", "1.5", "--validate-every", "3"]).schedule.validateEvery, 3)
+        for (args, message) in [(["--validate-every", "0"], "--validate-every must be at least 1, not 0."),
+                                (["--virtual-batch", "0"], "--virtual-batch must be at least 1, not 0."),
+                                (["--samples=-5"], "--samples must be at least 1, not -5."),
+                                (["--patience", "0"], "--patience must be at least 1, not 0."),
+                                (["--minutes=-1"], "--minutes must be a positive number, not -1.0.")] {
+            XCTAssertThrowsError(try ScheduleOptions.parse(args), "\(args)") {
+                XCTAssertEqual(ScheduleOptions.message(for: $0), message)
+            }
+        }
+    }
+
     func testCaseFoldersAreTheFolderItselfOrItsCaseSubfolders() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("tutor-cli-\(UUID().uuidString)")
         addTeardownBlock { try? FileManager.default.removeItem(at: root) }
