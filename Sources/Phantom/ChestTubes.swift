@@ -13,7 +13,8 @@ struct ChestTubes {
 
     static let soft = Tube.mask(.lung, .mediastinum)
 
-    init(_ anat: ChestAnatomy, topZ: Double, rng: inout SeededGenerator) {
+    /// `lobarVessels` adds `LobarVessels`, drawn last so that a series without them is unchanged.
+    init(_ anat: ChestAnatomy, topZ: Double, lobarVessels: Bool = false, rng: inout SeededGenerator) {
         let uc = anat.uc
         let vTrachea = anat.spineV - anat.spineR - 20
         let cz = anat.carinaZ
@@ -85,6 +86,10 @@ struct ChestTubes {
             }
         }
         bones = ChestTubes.skeleton(anat, rng: &rng)
+        if lobarVessels {
+            let roots = [atrium + SIMD3(-32, 4, 0), atrium + SIMD3(32, 4, 0)]
+            LobarVessels(anatomy: anat).add(to: &self, hila: [hilumR, hilumL], veinRoots: roots, rng: &rng)
+        }
     }
 
     /// Ribs (cortex over marrow, cartilage at the front), clavicles and scapulae.

@@ -50,9 +50,13 @@ public struct PhantomOptions: Sendable {
     /// Diaphragms with one to four round humps on the domes (`DiaphragmHump`) instead of two
     /// smooth domes. Off: the series made before humps existed, unchanged.
     public var lobulatedDiaphragm: Bool
-    public init(matrix: Int = 512, maxSlices: Int = 160, smallThick: Bool = false, lobulatedDiaphragm: Bool = false) {
+    /// Lobar pulmonary arteries and inferior pulmonary veins about a centimetre across running into
+    /// the lower lobes (`LobarVessels`). Off: the series made before they existed, unchanged.
+    public var lobarVessels: Bool
+    public init(matrix: Int = 512, maxSlices: Int = 160, smallThick: Bool = false, lobulatedDiaphragm: Bool = false,
+                lobarVessels: Bool = false) {
         self.matrix = matrix; self.maxSlices = maxSlices; self.smallThick = smallThick
-        self.lobulatedDiaphragm = lobulatedDiaphragm
+        self.lobulatedDiaphragm = lobulatedDiaphragm; self.lobarVessels = lobarVessels
     }
 
     /// The slice thicknesses (mm) cases are drawn from, each equally likely.
@@ -105,7 +109,7 @@ extension PhantomCase {
             zHigh = zLow + extent
         }
         zHigh = zLow + Double(slices) * thickness
-        let tubes = ChestTubes(anatomy, topZ: zHigh, rng: &rng)
+        let tubes = ChestTubes(anatomy, topZ: zHigh, lobarVessels: options.lobarVessels, rng: &rng)
         let placement = TumourPlacement(anatomy: anatomy, vessels: tubes.vessels, zRange: zLow...zHigh,
                                         smallThick: options.smallThick)
         var tumours = placement.tumours(rng: &rng)

@@ -124,3 +124,44 @@ final class DiaphragmHumpTests: XCTestCase {
         XCTAssertGreaterThan(h.rise(105, 50), h.rise(110, 50), "falls away from the top")
     }
 }
+
+final class LobarVesselsTests: XCTestCase {
+    /// (ends, radii) of each tube: what a later tube list must repeat to be "the same series".
+    private func shape(_ tubes: [Tube]) -> [[Double]] {
+        tubes.map { [$0.a.x, $0.a.y, $0.a.z, $0.b.x, $0.b.y, $0.b.z, $0.radiusA, $0.radiusB] }
+    }
+
+    func testLobarVesselsAddCentimetreVesselsToEachLowerLobeAndChangeNothingElse() {
+        for index in 0..<6 {
+            var r = SeededGenerator.derived(seed: 78, index: UInt64(index))
+            let anat = ChestAnatomy(width: 300, fieldOfView: 360, rng: &r)
+            var r1 = r, r2 = r
+            let plain = ChestTubes(anat, topZ: anat.apexZ + 10, rng: &r1)
+            let lobar = ChestTubes(anat, topZ: anat.apexZ + 10, lobarVessels: true, rng: &r2)
+            // Drawn last: everything the plain chest has comes first and unchanged.
+            XCTAssertEqual(shape(lobar.mediastinal), shape(plain.mediastinal))
+            XCTAssertEqual(shape(lobar.bones), shape(plain.bones))
+            XCTAssertEqual(shape(Array(lobar.vessels.prefix(plain.vessels.count))), shape(plain.vessels))
+            XCTAssertEqual(shape(Array(lobar.airways.prefix(plain.airways.count))), shape(plain.airways))
+            let added = lobar.vessels.dropFirst(plain.vessels.count)
+            // Two arteries of two segments each and two veins, 9–13 mm across where they start.
+            let trunks = added.filter { $0.radiusA >= 4.5 * 0.9 - 1e-9 }
+            XCTAssertGreaterThanOrEqual(trunks.count, 6, "case \(index)")
+            XCTAssert(trunks.allSatisfy { $0.radiusA <= 6.5 })
+            // Below the hila, in each lung, vessels thicker than 6 mm run through the lower lobe:
+            // more of them than the plain trees have there.
+            let lowZ = anat.carinaZ - 40
+            func thickLowSegments(_ tubes: some Sequence<Tube>, right: Bool) -> Int {
+                tubes.filter { t in
+                    min(t.radiusA, t.radiusB) >= 3 && t.b.z < lowZ && anat.isLung(t.b.x, t.b.y, t.b.z)
+                        && (t.b.x < anat.uc) == right
+                }.count
+            }
+            for right in [true, false] {
+                let before = thickLowSegments(plain.vessels, right: right)
+                let after = thickLowSegments(lobar.vessels, right: right)
+                XCTAssertGreaterThanOrEqual(after - before, 2, "case \(index), \(right ? "right" : "left") lung: \(before) → \(after)")
+            }
+        }
+    }
+}

@@ -34,6 +34,9 @@ struct PhantomCommand: ParsableCommand {
     @Flag(help: "Give the diaphragm one to four round humps (lobulations) on its domes, as many patients have; on thick slices their tops look like nodules. Without it the series is the one made before this option existed.")
     var lobulatedDiaphragm = false
 
+    @Flag(help: "Add lobar pulmonary arteries and inferior pulmonary veins about a centimetre across, running from the hila and the left atrium into the lower lobes, as real chests have; on thick slices they look like nodules. Without it the series is the one made before this option existed.")
+    var lobarVessels = false
+
     @Option(help: "How many cases to make at once (one core each).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -43,7 +46,8 @@ struct PhantomCommand: ParsableCommand {
         guard jobs > 0 else { throw TutorError("--jobs must be at least 1 (got \(jobs)).") }
         let start = Date()
         try PhantomWriter.write(count: count, first: first, seed: seed, to: out,
-                                 options: PhantomOptions(smallThick: smallThick, lobulatedDiaphragm: lobulatedDiaphragm), jobs: jobs) { name in
+                                 options: PhantomOptions(smallThick: smallThick, lobulatedDiaphragm: lobulatedDiaphragm,
+                                                          lobarVessels: lobarVessels), jobs: jobs) { name in
             print("\(name)  \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
             fflush(stdout)   // progress shows as it happens, also when piped to a log
         }
