@@ -66,7 +66,7 @@ final class TinyStudentTests: XCTestCase {
     }
 
     /// `--init`: training goes on from a student's weights (and their sample count) with a fresh
-    /// optimiser; another variant's weights are refused in one sentence.
+    /// optimiser; a --samples it has reached already, or another variant's weights, are refused in one sentence.
     func testInitContinuesFromWeightsAndRefusesAnotherVariant() throws {
         let train = try sample(0, tumour: SIMD3(52, 60, 70), radius: 9)
         var o = StudentTrainingOptions()
@@ -76,6 +76,14 @@ final class TinyStudentTests: XCTestCase {
         o.initialWeights = first.bestURL; o.schedule.maxSamples = 4
         let more = try StudentTraining(options: o, train: train, validation: [], folder: try temporaryFolder(self))
         XCTAssertEqual(try more.run(resume: false) { _ in }.map(\.samples), [4], "sample 2 of the weights, then 2 more")
+        // --samples counts from the start: weights at sample 2 with --samples 2 would train nothing.
+        o.schedule.maxSamples = 2
+        let none = try StudentTraining(options: o, train: train, validation: [], folder: try temporaryFolder(self))
+        XCTAssertThrowsError(try none.run(resume: false) { _ in }) {
+            XCTAssertTrue("\($0)".contains("has trained for 2 samples already and --samples is 2"), "\($0)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: none.bestURL.path), "no weights written")
+        o.schedule.maxSamples = 4
         o.variant = .do
         let wrong = try StudentTraining(options: o, train: train, validation: [], folder: try temporaryFolder(self))
         XCTAssertThrowsError(try wrong.run(resume: false) { _ in }) {

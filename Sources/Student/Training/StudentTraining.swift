@@ -88,6 +88,7 @@ public final class StudentTraining {
             }
             samples = Int(trainer.net.info["train.samples"] ?? "") ?? 0
             best = Double(trainer.net.info["train.best_dsc"] ?? "") ?? -1
+            try options.schedule.checkRoom(after: samples, in: checkpointURL.path)
             progress("resuming from \(checkpointURL.path) at sample \(samples) (best validation DSC \(best))")
         } else {
             let net: UNet3D
@@ -97,6 +98,7 @@ public final class StudentTraining {
                     throw TutorError("\(url.path) holds a \(net.info["role"] ?? "network of unknown role"), not a \(options.variant.role) to train on.")
                 }
                 samples = Int(net.info["train.samples"] ?? "") ?? 0
+                try options.schedule.checkRoom(after: samples, in: url.path)
                 progress("starting from \(url.path) (sample \(samples), channels \(net.config.channels.map(String.init).joined(separator: ",")))")
             } else {
                 let config = UNetConfig(inChannels: 1, outChannels: options.variant.outChannels, channels: options.channels,

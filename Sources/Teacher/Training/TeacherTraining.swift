@@ -49,6 +49,7 @@ public final class TeacherTraining {
             trainer.applyResumeLearningRate(options.schedule, progress: progress)
             samples = Int(trainer.net.info["train.samples"] ?? "") ?? 0
             best = Double(trainer.net.info["train.best_dsc"] ?? "") ?? -1
+            try options.schedule.checkRoom(after: samples, in: checkpointURL.path)
             progress("resuming from \(checkpointURL.path) at sample \(samples) (best validation DSC \(best))")
         } else {
             let net: UNet3D
@@ -58,6 +59,7 @@ public final class TeacherTraining {
                     throw TutorError("\(url.path): a \(options.role.rawValue) needs \(options.role.inChannels) input and 1 output channel, the file has \(net.config.inChannels) and \(net.config.outChannels).")
                 }
                 samples = Int(net.info["train.samples"] ?? "") ?? 0
+                try options.schedule.checkRoom(after: samples, in: url.path)
                 progress("starting from \(url.path) (sample \(samples), channels \(net.config.channels.map(String.init).joined(separator: ",")))")
             } else {
                 let config = UNetConfig(inChannels: options.role.inChannels, outChannels: 1, channels: options.channels)
