@@ -104,6 +104,20 @@ struct ChestAnatomy {
         return z
     }
 
+    /// `count` random points of the right or left lung at heights within `z` (mm), fewer if the
+    /// lung hardly reaches there: where branches of the vessel trees head.
+    func lungPoints(right: Bool, z: ClosedRange<Double>, count: Int, rng: inout SeededGenerator) -> [SIMD3<Double>] {
+        var points: [SIMD3<Double>] = []
+        var tries = 0
+        while points.count < count && tries < 10_000 {
+            tries += 1
+            let p = SIMD3(uc + (right ? -1 : 1) * rng.uniform(10...cavityA), cavityV + rng.uniform(-cavityAnt...cavityPost),
+                          rng.uniform(z))
+            if isLung(p.x, p.y, p.z) { points.append(p) }
+        }
+        return points
+    }
+
     /// True inside either lung (parenchyma, before vessels, airways and tumours are painted).
     @inline(__always) func isLung(_ u: Double, _ v: Double, _ z: Double) -> Bool {
         classify(u, v, z).tissue == .lung

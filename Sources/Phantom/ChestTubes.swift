@@ -62,13 +62,7 @@ struct ChestTubes {
         // arteries with their bronchi); veins from the left atrium the same way.
         let grower = TreeGrower(anatomy: anat)
         func targets(_ right: Bool, _ count: Int) -> [SIMD3<Double>] {
-            var points: [SIMD3<Double>] = []
-            while points.count < count {
-                let p = SIMD3(uc + (right ? -1 : 1) * rng.uniform(10...anat.cavityA), anat.cavityV + rng.uniform(-anat.cavityAnt...anat.cavityPost),
-                              rng.uniform(anat.domeZ.1 - 20 ... anat.apexZ - 10))
-                if anat.isLung(p.x, p.y, p.z) { points.append(p) }
-            }
-            return points
+            anat.lungPoints(right: right, z: anat.domeZ.1 - 20 ... anat.apexZ - 10, count: count, rng: &rng)
         }
         for (hilum, right) in [(hilumR, true), (hilumL, false)] {
             for t in targets(right, 10) {

@@ -59,17 +59,9 @@ struct LobarVessels {
         return from
     }
 
-    /// Points of one lung (`side` −1: right, +1: left) lower than `below` mm: where basal branches head.
+    /// Up to `count` points of one lung (`side` −1: right, +1: left) lower than `below` mm.
     private func lowerLobeTargets(side: Double, below: Double, count: Int, rng: inout SeededGenerator) -> [SIMD3<Double>] {
         let a = anatomy
-        var points: [SIMD3<Double>] = []
-        var tries = 0
-        while points.count < count && tries < 400 {
-            tries += 1
-            let p = SIMD3(a.uc + side * rng.uniform(10...a.cavityA), a.cavityV + rng.uniform(-a.cavityAnt...a.cavityPost),
-                          rng.uniform(min(a.domeZ.0, a.domeZ.1) - 20 ... max(below, a.domeZ.1)))
-            if a.isLung(p.x, p.y, p.z) { points.append(p) }
-        }
-        return points
+        return a.lungPoints(right: side < 0, z: min(a.domeZ.0, a.domeZ.1) - 20 ... max(below, a.domeZ.1), count: count, rng: &rng)
     }
 }
