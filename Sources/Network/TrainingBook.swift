@@ -1,4 +1,5 @@
 import Foundation
+import Volumes
 
 /// One line of a training log (`train-log.csv`): samples seen, wall seconds, the mean loss since
 /// the last line, and the validation DSC (nil without validation cases).
@@ -28,6 +29,18 @@ public struct TrainingBook {
         bestURL = folder.appendingPathComponent(weightsName)
         logURL = folder.appendingPathComponent(TrainingBook.logName)
         self.schedule = schedule; self.best = best; self.firstSample = firstSample
+    }
+
+    /// The samples `net` has trained for (its `train.samples`, written at each validation; 0 if
+    /// none), refusing a run that would train nothing: `--samples` counts from the start of
+    /// training, so weights from `source` (a checkpoint to resume, or `--init` weights) that have
+    /// seen as many need more. Without this such a run wrote its starting weights back as "best".
+    public static func samplesSoFar(of net: UNet3D, from source: URL, schedule: TrainingSchedule) throws -> Int {
+        let samples = Int(net.info["train.samples"] ?? "") ?? 0
+        guard samples < schedule.maxSamples else {
+            throw TutorError("\(source.path) has trained for \(samples) samples already and --samples is \(schedule.maxSamples); --samples counts from the start of training, so ask for more than \(samples).")
+        }
+        return samples
     }
 
     /// Starts `train-log.csv` with its header (a new run; a resumed one appends).

@@ -1,5 +1,3 @@
-import Volumes
-
 /// How long and how fast a training run goes — the same for teachers and students (the paper's
 /// recipe by default: Adam 1e-4, batch 1 accumulated to 8, stop when validation DSC stops improving).
 public struct TrainingSchedule: Sendable, Equatable {
@@ -20,13 +18,4 @@ public struct TrainingSchedule: Sendable, Equatable {
     public var seed: UInt64 = 1
     public var loss: TrainingLoss = .dice
     public init() {}
-
-    /// Refuses a run that would train nothing: `--samples` counts from the start of training, so
-    /// weights that have seen `samples` already (a checkpoint to resume, or `--init` weights) need
-    /// more than that. Without this such a run silently wrote its starting weights back as "best".
-    public func checkRoom(after samples: Int, in source: String) throws {
-        guard samples < maxSamples else {
-            throw TutorError("\(source) has trained for \(samples) samples already and --samples is \(maxSamples); --samples counts from the start of training, so ask for more than \(samples).")
-        }
-    }
 }

@@ -71,8 +71,8 @@ struct ChestTubes {
             }
         }
         let atrium = SIMD3(anat.heart.x - 10, anat.heart.y + anat.heartRadii.y * 0.55, anat.heart.z + 12)
-        for right in [true, false] {
-            let start = atrium + SIMD3(right ? -32 : 32, 4, 0)
+        let veinRoots = [atrium + SIMD3(-32, 4, 0), atrium + SIMD3(32, 4, 0)]   // right, left
+        for (right, start) in zip([true, false], veinRoots) {
             mediastinal.append(vessel(atrium, start, 7, 6.5))
             for t in targets(right, 7) {
                 grower.grow(from: start, direction: simd_normalize(t - start), radius: rng.uniform(3...3.8),
@@ -81,8 +81,7 @@ struct ChestTubes {
         }
         bones = ChestTubes.skeleton(anat, rng: &rng)
         if lobarVessels {
-            let roots = [atrium + SIMD3(-32, 4, 0), atrium + SIMD3(32, 4, 0)]
-            LobarVessels(anatomy: anat).add(to: &self, hila: [hilumR, hilumL], veinRoots: roots, rng: &rng)
+            LobarVessels(anatomy: anat).add(to: &self, hila: [hilumR, hilumL], veinRoots: veinRoots, rng: &rng)
         }
     }
 

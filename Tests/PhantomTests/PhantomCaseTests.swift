@@ -144,10 +144,9 @@ final class LobarVesselsTests: XCTestCase {
             XCTAssertEqual(shape(Array(lobar.vessels.prefix(plain.vessels.count))), shape(plain.vessels))
             XCTAssertEqual(shape(Array(lobar.airways.prefix(plain.airways.count))), shape(plain.airways))
             let added = lobar.vessels.dropFirst(plain.vessels.count)
-            // Two arteries of two segments each and two veins, 9–13 mm across where they start.
-            let trunks = added.filter { $0.radiusA >= 4.5 * 0.9 - 1e-9 }
-            XCTAssertGreaterThanOrEqual(trunks.count, 6, "case \(index)")
-            XCTAssert(trunks.allSatisfy { $0.radiusA <= 6.5 })
+            // Two arteries and two veins start 9–13 mm across (radius 4.5–6.5 mm); nothing added is thicker.
+            XCTAssertGreaterThanOrEqual(added.filter { $0.radiusA >= 4.5 }.count, 4, "case \(index)")
+            XCTAssert(added.allSatisfy { $0.radiusA <= 6.5 })
             // Below the hila, in each lung, vessels thicker than 6 mm run through the lower lobe:
             // more of them than the plain trees have there.
             let lowZ = anat.carinaZ - 40

@@ -83,6 +83,13 @@ final class TinyStudentTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("has trained for 2 samples already and --samples is 2"), "\($0)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: none.bestURL.path), "no weights written")
+        // The same for a finished run resumed with the --samples it finished at.
+        o.initialWeights = nil
+        let finished = try StudentTraining(options: o, train: train, validation: [], folder: first.checkpointURL.deletingLastPathComponent())
+        XCTAssertThrowsError(try finished.run(resume: true) { _ in }) {
+            XCTAssertTrue("\($0)".contains("checkpoint.safetensors has trained for 2 samples already"), "\($0)")
+        }
+        o.initialWeights = first.bestURL
         o.schedule.maxSamples = 4
         o.variant = .do
         let wrong = try StudentTraining(options: o, train: train, validation: [], folder: try temporaryFolder(self))

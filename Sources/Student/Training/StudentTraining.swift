@@ -86,9 +86,8 @@ public final class StudentTraining {
             guard trainer.net.config.decoders == options.variant.decoders else {
                 throw TutorError("\(checkpointURL.path) is a checkpoint of a \(options.variant.role) with \(trainer.net.config.decoders) decoder(s), but one now has \(options.variant.decoders) (the checkpoint predates the second decoder); use another --out folder.")
             }
-            samples = Int(trainer.net.info["train.samples"] ?? "") ?? 0
+            samples = try TrainingBook.samplesSoFar(of: trainer.net, from: checkpointURL, schedule: options.schedule)
             best = Double(trainer.net.info["train.best_dsc"] ?? "") ?? -1
-            try options.schedule.checkRoom(after: samples, in: checkpointURL.path)
             progress("resuming from \(checkpointURL.path) at sample \(samples) (best validation DSC \(best))")
         } else {
             let net: UNet3D
@@ -97,8 +96,7 @@ public final class StudentTraining {
                 guard net.info["role"] == options.variant.role, net.config.decoders == options.variant.decoders else {
                     throw TutorError("\(url.path) holds a \(net.info["role"] ?? "network of unknown role"), not a \(options.variant.role) to train on.")
                 }
-                samples = Int(net.info["train.samples"] ?? "") ?? 0
-                try options.schedule.checkRoom(after: samples, in: url.path)
+                samples = try TrainingBook.samplesSoFar(of: net, from: url, schedule: options.schedule)
                 progress("starting from \(url.path) (sample \(samples), channels \(net.config.channels.map(String.init).joined(separator: ",")))")
             } else {
                 let config = UNetConfig(inChannels: 1, outChannels: options.variant.outChannels, channels: options.channels,

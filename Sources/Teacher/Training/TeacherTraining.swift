@@ -47,9 +47,8 @@ public final class TeacherTraining {
             trainer = try Trainer(checkpoint: checkpointURL)
             trainer.loss = options.schedule.loss
             trainer.applyResumeLearningRate(options.schedule, progress: progress)
-            samples = Int(trainer.net.info["train.samples"] ?? "") ?? 0
+            samples = try TrainingBook.samplesSoFar(of: trainer.net, from: checkpointURL, schedule: options.schedule)
             best = Double(trainer.net.info["train.best_dsc"] ?? "") ?? -1
-            try options.schedule.checkRoom(after: samples, in: checkpointURL.path)
             progress("resuming from \(checkpointURL.path) at sample \(samples) (best validation DSC \(best))")
         } else {
             let net: UNet3D
@@ -58,8 +57,7 @@ public final class TeacherTraining {
                 guard net.config.inChannels == options.role.inChannels, net.config.outChannels == 1 else {
                     throw TutorError("\(url.path): a \(options.role.rawValue) needs \(options.role.inChannels) input and 1 output channel, the file has \(net.config.inChannels) and \(net.config.outChannels).")
                 }
-                samples = Int(net.info["train.samples"] ?? "") ?? 0
-                try options.schedule.checkRoom(after: samples, in: url.path)
+                samples = try TrainingBook.samplesSoFar(of: net, from: url, schedule: options.schedule)
                 progress("starting from \(url.path) (sample \(samples), channels \(net.config.channels.map(String.init).joined(separator: ",")))")
             } else {
                 let config = UNetConfig(inChannels: options.role.inChannels, outChannels: 1, channels: options.channels)
