@@ -125,6 +125,16 @@ public struct LungSegmentation: Sendable {
     }
 }
 
+/// The lungs as one uint8 label map on `grid`'s grid: 1 where the right lung is, 2 the left.
+public func labelMap(of lungs: [Lung], on grid: Volume) -> Volume {
+    var out = grid.sameGrid(storedType: "uint8")
+    for lung in lungs {
+        let label: Float = lung.side == .right ? 1 : 2
+        for v in out.voxels.indices where lung.mask.voxels[v] > 0.5 { out.voxels[v] = label }
+    }
+    return out
+}
+
 @inline(__always) func position(_ v: Int, _ s: GridSize) -> SIMD3<Double> {
     SIMD3(Double(v % s.i), Double((v / s.i) % s.j), Double(v / (s.i * s.j)))
 }

@@ -20,14 +20,30 @@ public struct SegmentOptions: Sendable {
     public init() {}
 }
 
-/// The fully automatic path: lungs → each lung cropped at 1 × 1 × 1.5 mm → student → probabilities
+/// The fully automatic path: lungs → each lung cropped at 1 × 1 × 1.5 mm → students → probabilities
 /// pasted back onto the CT's grid (the larger where the two crops overlap) → threshold → optional
 /// smoothing → optional lung filter. The result is a 0/1 uint8 mask on the input's grid and affine.
+///
+/// Several students make an ensemble and, with `mirror`, each also sees the crop mirrored left-right:
+/// their probabilities are averaged, as nnU-Net averages its folds and mirrored inputs. Students
+/// trained on a few dozen phantoms each raise their own false alarms in real CT, in different places,
+/// while the tumour is common to all of them, so the average keeps the tumour and drops most of
+/// the alarms (Docs/student.md).
 public final class Segmenter {
-    public let student: StudentNetwork
+    public let students: [StudentNetwork]
+    /// Also run each student on the left-right mirror of each crop (twice the network's work).
+    public var mirror: Bool
     public var lungSegmentation = LungSegmentation()
 
-    public init(student: StudentNetwork) { self.student = student }
+    /// The first student speaks for the ensemble: its stored options (`tutor student tune`) are the ensemble's.
+    public var student: StudentNetwork { students[0] }
+
+    public init(students: [StudentNetwork], mirror: Bool = true) {
+        precondition(!students.isEmpty, "a segmenter needs at least one student")
+        self.students = students; self.mirror = mirror
+    }
+
+    public convenience init(student: StudentNetwork, mirror: Bool = true) { self.init(students: [student], mirror: mirror) }
 
     /// Tumour probabilities on the CT's grid, and the lungs they were computed in.
     public func probabilities(ct: Volume, name: String = "the CT") throws -> (probabilities: Volume, lungs: [Lung]) {
@@ -37,11 +53,31 @@ public final class Segmenter {
         for lung in lungs {
             let crop = LungCrop(lung: lung, imageSpacing: ct.spacing)
             var (x, region) = crop.cut(normalised)
-            x.voxels = try student.probabilities(x)
+            x.voxels = try meanProbabilities(x)
             let pasted = crop.paste(x, region: region)
             for v in p.voxels.indices where pasted.voxels[v] > p.voxels[v] { p.voxels[v] = pasted.voxels[v] }
         }
         return (p, lungs)
+    }
+
+    /// The mean of every student's probabilities on `crop` and, with `mirror`, on its mirror along i
+    /// (mirrored back), in Volume order.
+    public func meanProbabilities(_ crop: Volume) throws -> [Float] {
+        var flipped: Volume? = nil
+        if mirror { flipped = crop; flipped!.voxels = mirrored(crop.voxels, crop.size, true) }
+        var sum = [Float](repeating: 0, count: crop.voxels.count), runs: Float = 0
+        for student in students {
+            let p = try student.probabilities(crop)
+            for v in sum.indices { sum[v] += p[v] }
+            runs += 1
+            if let flipped {
+                let q = mirrored(try student.probabilities(flipped), crop.size, true)
+                for v in sum.indices { sum[v] += q[v] }
+                runs += 1
+            }
+        }
+        if runs > 1 { for v in sum.indices { sum[v] /= runs } }
+        return sum
     }
 
     /// The tumour mask of `ct` (HU).

@@ -101,7 +101,7 @@ final class TinyStudentTests: XCTestCase {
     /// The shipped SO student and a DO file from before the second decoder (one decoder with a
     /// two-channel head) both still load; the old DO file segments with its channel 0.
     func testBundledSOAndSingleDecoderDOFilesStillLoad() throws {
-        let bundled = try XCTUnwrap(BundledStudent.weights, "Sources/Student/Weights/student-so.safetensors is missing")
+        let bundled = try XCTUnwrap(BundledStudent.weights.first, "Sources/Student/Weights/student-so.safetensors is missing")
         let so = try StudentNetwork(contentsOf: bundled)
         XCTAssertEqual(so.variant, .so)
         XCTAssertEqual(so.net.config.decoders, 1)

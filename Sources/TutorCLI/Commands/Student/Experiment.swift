@@ -103,7 +103,7 @@ struct Experiment: ParsableCommand {
             } else if !FileManager.default.fileExists(atPath: weights.path) {
                 throw TutorError("--trained: \(weights.path) does not exist; train the \(variant.rawValue) student first.")
             }
-            let segmenter = Segmenter(student: try StudentNetwork(contentsOf: weights))
+            let segmenter = Segmenter(student: try StudentNetwork(contentsOf: weights), mirror: finishing.mirror)
             let scores = try testFolders.map { f -> CaseScores in
                 let ct = try VolumeIO.read(f.appendingPathComponent("ct.nii.gz").path)
                 let truth = try VolumeIO.read(f.appendingPathComponent("label.nii.gz").path)

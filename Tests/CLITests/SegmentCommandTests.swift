@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+import Network
+import Student
+import Volumes
+
+/// `tutor segment` end to end on a small phantom with two tiny untrained students: an ensemble
+/// given as repeated --weights, the probability and lung maps it writes beside the mask, mirroring,
+/// and a missing weights file.
+final class SegmentCommandTests: XCTestCase {
+    func testEnsembleWritesMaskProbabilitiesAndLungsThatAgree() throws {
+        let tutor = tutorBinaryPath()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tutor-segment-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertEqual(try runTutor(tutor, in: dir, ["phantom", "--out", "ph", "--count", "1", "--seed", "3", "--small-thick"]).status, 0)
+        for (name, seed) in [("a", UInt64(1)), ("b", UInt64(2))] {
+            let net = UNet3D(config: UNetConfig(inChannels: 1, outChannels: 1, channels: [2, 2, 2, 2, 2]), seed: seed)
+            net.info["role"] = StudentVariant.so.role
+            try net.save(to: URL(fileURLWithPath: "\(dir)/\(name).safetensors"))
+        }
+        let ct = "ph/case_0000/ct.nii.gz"
+        func segment(_ extra: [String]) throws -> Volume {
+            let run = try runTutor(tutor, in: dir, ["segment", ct, "mask.nii.gz", "--probabilities", "p.nii.gz"] + extra)
+            XCTAssertEqual(run.status, 0, run.err)
+            return try VolumeIO.read("\(dir)/p.nii.gz")
+        }
+
+        let p = try segment(["--weights", "a.safetensors", "--weights", "b.safetensors", "--lungs", "lungs.nii.gz"])
+        let mask = try VolumeIO.read("\(dir)/mask.nii.gz"), lungs = try VolumeIO.read("\(dir)/lungs.nii.gz")
+        let image = try VolumeIO.read("\(dir)/\(ct)")
+        XCTAssertEqual(p.size, image.size)
+        XCTAssertTrue(p.voxels.allSatisfy { $0 >= 0 && $0 <= 1 })
+        // No stored options and none given: the mask is exactly the probabilities above 0.5.
+        XCTAssertEqual(mask.voxels, p.voxels.map { $0 > 0.5 ? 1 : 0 })
+        XCTAssertEqual(Set(lungs.voxels), [0, 1, 2], "background, right lung, left lung")
+        // Outside both lungs' crops the students never ran.
+        XCTAssertEqual(p.voxels[0], 0)
+
+        let alone = try segment(["--weights", "a.safetensors"])
+        let plain = try segment(["--weights", "a.safetensors", "--weights", "b.safetensors", "--no-mirror"])
+        XCTAssertGreaterThan(zip(p.voxels, alone.voxels).map { abs($0 - $1) }.max()!, 1e-4, "the second student counts")
+        XCTAssertGreaterThan(zip(p.voxels, plain.voxels).map { abs($0 - $1) }.max()!, 1e-4, "mirroring counts")
+
+        let missing = try runTutor(tutor, in: dir, ["segment", ct, "m2.nii.gz", "--weights", "a.safetensors", "--weights", "gone.safetensors"])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.err.contains("gone.safetensors"), missing.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/m2.nii.gz"), "nothing written")
+    }
+}
