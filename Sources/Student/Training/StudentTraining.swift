@@ -189,13 +189,3 @@ public final class StudentTraining {
         return total > 0 ? 2 * inter / total : 1
     }
 }
-
-/// A Volume-ordered block of size `t`, mirrored along i when `flip`.
-func mirrored<T>(_ a: [T], _ t: GridSize, _ flip: Bool) -> [T] {
-    guard flip else { return a }
-    var out = a
-    for row in stride(from: 0, to: a.count, by: t.i) {
-        for x in 0..<t.i { out[row + x] = a[row + t.i - 1 - x] }
-    }
-    return out
-}
