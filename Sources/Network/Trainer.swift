@@ -12,10 +12,13 @@ public final class Trainer {
     public var loss: TrainingLoss = .dice
     /// Samples accumulated since the last optimiser step.
     public private(set) var pending = 0
+    /// The rate a decaying schedule starts from (the optimiser's own rate falls below it).
+    public private(set) var baseLearningRate: Float
 
     public init(net: UNet3D, optimizer: Adam? = nil, virtualBatch: Int = 8, loss: TrainingLoss = .dice) {
         self.net = net
         self.optimizer = optimizer ?? Adam(for: net)
+        self.baseLearningRate = self.optimizer.learningRate
         self.virtualBatch = max(1, virtualBatch)
         self.loss = loss
         net.zeroGrad()
@@ -26,13 +29,19 @@ public final class Trainer {
         guard let lr = schedule.learningRateOnResume, lr != optimizer.learningRate else { return }
         progress("learning rate \(optimizer.learningRate) → \(lr)")
         optimizer.learningRate = lr
+        baseLearningRate = lr
+    }
+
+    /// Sets the optimiser's rate for what follows `sample` samples, as the schedule's decay says.
+    public func follow(_ schedule: TrainingSchedule, afterSamples sample: Int) {
+        optimizer.learningRate = schedule.learningRate(afterSamples: sample, base: baseLearningRate)
     }
 
     /// Writes how the network is being trained into its `train.recipe` metadata: the optimiser's
     /// actual settings (a resumed run keeps its checkpoint's), then `details`. A resumed run
     /// with other settings appends "; then …", so the file keeps its whole history.
     public func recordRecipe(_ details: String) {
-        let now = "adam lr \(optimizer.learningRate), batch 1 x \(virtualBatch), loss \(loss.rawValue), \(details)"
+        let now = "adam lr \(baseLearningRate), batch 1 x \(virtualBatch), loss \(loss.rawValue), \(details)"
         let before = net.info["train.recipe"] ?? ""
         guard !before.hasSuffix(now) else { return }
         net.info["train.recipe"] = before.isEmpty ? now : "\(before); then \(now)"
@@ -73,6 +82,7 @@ public final class Trainer {
         }
         file.metadata["optim.step"] = String(optimizer.step)
         file.metadata["optim.lr"] = String(optimizer.learningRate)
+        file.metadata["optim.lr_base"] = String(baseLearningRate)
         file.metadata["optim.virtual_batch"] = String(virtualBatch)
         try file.write(to: url)
     }
@@ -97,5 +107,6 @@ public final class Trainer {
         let optimizer = Adam(for: net, learningRate: lr)
         optimizer.restore(m: m, v: v, step: step)
         self.init(net: net, optimizer: optimizer, virtualBatch: file.metadata["optim.virtual_batch"].flatMap(Int.init) ?? 8)
+        baseLearningRate = file.metadata["optim.lr_base"].flatMap(Float.init) ?? lr
     }
 }

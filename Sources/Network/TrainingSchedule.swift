@@ -1,3 +1,5 @@
+import Foundation
+
 /// How long and how fast a training run goes — the same for teachers and students (the paper's
 /// recipe by default: Adam 1e-4, batch 1 accumulated to 8, stop when validation DSC stops improving).
 public struct TrainingSchedule: Sendable, Equatable {
@@ -17,5 +19,33 @@ public struct TrainingSchedule: Sendable, Equatable {
     public var validateEvery = 80
     public var seed: UInt64 = 1
     public var loss: TrainingLoss = .dice
+    /// How the learning rate moves over the run (constant by default, as the paper).
+    public var decay: LearningRateDecay = .constant
     public init() {}
+
+    /// The learning rate for the samples after the first `sample`, from the run's base rate.
+    /// `.poly` is nnU-Net's schedule, base·(1 − sample/maxSamples)^0.9: it reaches zero at
+    /// `maxSamples`, so the last weights are settled ones and no noisy validation has to pick
+    /// among checkpoints. It follows samples, not minutes: a run stopped by `maxMinutes` ends
+    /// before its rate has fallen.
+    public func learningRate(afterSamples sample: Int, base: Float) -> Float {
+        switch decay {
+        case .constant: return base
+        case .poly:
+            let left = max(0, 1 - Double(sample) / Double(max(maxSamples, 1)))
+            return base * Float(pow(left, 0.9))
+        }
+    }
+}
+
+extension TrainingSchedule {
+    /// For a weights file's recipe: "" for a constant rate, else how it decays.
+    public var decayDescription: String {
+        decay == .constant ? "" : "\(decay.rawValue) lr decay to sample \(maxSamples), "
+    }
+}
+
+/// See `TrainingSchedule.learningRate(afterSamples:base:)`.
+public enum LearningRateDecay: String, Sendable, CaseIterable {
+    case constant, poly
 }

@@ -40,6 +40,8 @@ struct ScheduleOptions: ParsableArguments {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Loss: dice (the paper's) or dice+ce (Dice + cross-entropy, nnU-Net's; teaches a network to stay quiet where there is no tumour).")
     var loss: String = "dice"
+    @Option(help: "Learning rate over the run: constant (the paper's) or poly (nnU-Net's: falls to zero at --samples, so the last weights are settled ones).")
+    var lrDecay: String = "constant"
 
     func validate() throws {
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, not \(lr).") }
@@ -51,6 +53,9 @@ struct ScheduleOptions: ParsableArguments {
         guard TrainingLoss(rawValue: loss) != nil else {
             throw ValidationError("--loss must be dice or dice+ce, not '\(loss)'.")
         }
+        guard LearningRateDecay(rawValue: lrDecay) != nil else {
+            throw ValidationError("--lr-decay must be constant or poly, not '\(lrDecay)'.")
+        }
     }
 
     var schedule: TrainingSchedule {
@@ -58,6 +63,7 @@ struct ScheduleOptions: ParsableArguments {
         s.learningRate = lr ?? 1e-4; s.learningRateOnResume = lr; s.virtualBatch = virtualBatch; s.maxSamples = samples; s.maxMinutes = minutes
         s.patience = patience; s.validateEvery = validateEvery; s.seed = seed
         s.loss = TrainingLoss(rawValue: loss) ?? .dice
+        s.decay = LearningRateDecay(rawValue: lrDecay) ?? .constant
         return s
     }
 }

@@ -3,7 +3,6 @@ import Volumes
 import TestSupport
 import XCTest
 @testable import Network
-import Volumes
 
 /// Training end to end: Adam, accumulation, checkpoints, and a tiny UNet that learns a task.
 final class TrainingTests: XCTestCase {
@@ -129,9 +128,39 @@ final class TrainingTests: XCTestCase {
         trainer.recordRecipe("crop 64")
         trainer.recordRecipe("crop 64")
         XCTAssertEqual(net.info["train.recipe"], "adam lr 0.001, batch 1 x 4, loss dice+ce, crop 64")
-        trainer.optimizer.learningRate = 3e-4
+        var fineTune = TrainingSchedule()
+        fineTune.learningRateOnResume = 3e-4
+        trainer.applyResumeLearningRate(fineTune, progress: { _ in })
         trainer.recordRecipe("crop 64")
         XCTAssertEqual(net.info["train.recipe"],
                        "adam lr 0.001, batch 1 x 4, loss dice+ce, crop 64; then adam lr 0.0003, batch 1 x 4, loss dice+ce, crop 64")
+    }
+
+    /// nnU-Net's poly decay: the base rate at the start, (1 − s/max)^0.9 of it on the way, zero at
+    /// the end; a checkpoint taken half-way resumes from the same base, not from the decayed rate.
+    func testPolyDecayFallsToZeroAndResumesFromItsBase() throws {
+        var schedule = TrainingSchedule()
+        schedule.maxSamples = 1000
+        XCTAssertEqual(schedule.learningRate(afterSamples: 500, base: 0.002), 0.002, "constant by default")
+        schedule.decay = .poly
+        XCTAssertEqual(schedule.learningRate(afterSamples: 0, base: 0.002), 0.002)
+        XCTAssertEqual(schedule.learningRate(afterSamples: 500, base: 0.002), 0.002 * Float(pow(0.5, 0.9)), accuracy: 1e-9)
+        XCTAssertEqual(schedule.learningRate(afterSamples: 1000, base: 0.002), 0)
+        XCTAssertEqual(schedule.learningRate(afterSamples: 1200, base: 0.002), 0, "never negative")
+        let rates = stride(from: 0, through: 1000, by: 100).map { schedule.learningRate(afterSamples: $0, base: 0.002) }
+        XCTAssertEqual(rates, rates.sorted(by: >), "falls monotonically")
+
+        let dir = try temporaryFolder(self)
+        let net = UNet3D(config: UNetConfig(inChannels: 2, outChannels: 1, channels: [4, 8]), seed: 9)
+        let trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: 0.002))
+        trainer.follow(schedule, afterSamples: 750)
+        XCTAssertEqual(trainer.optimizer.learningRate, 0.002 * Float(pow(0.25, 0.9)), accuracy: 1e-9)
+        let url = dir.appendingPathComponent("ckpt.safetensors")
+        try trainer.saveCheckpoint(to: url)
+        let resumed = try Trainer(checkpoint: url)
+        XCTAssertEqual(resumed.baseLearningRate, 0.002)
+        resumed.follow(schedule, afterSamples: 900)
+        XCTAssertEqual(resumed.optimizer.learningRate, 0.002 * Float(pow(0.1, 0.9)), accuracy: 1e-9)
+        XCTAssertEqual(schedule.decayDescription, "poly lr decay to sample 1000, ")
     }
 }

@@ -115,6 +115,7 @@ public final class StudentTraining {
         let start = Date()
         while samples < options.schedule.maxSamples {
             let (x, y) = makeStep(using: &rng)
+            trainer.follow(options.schedule, afterSamples: samples)
             recentLoss.append(try trainer.train(input: x, target: y))
             samples += 1
             let elapsed = Date().timeIntervalSince(start)
@@ -138,7 +139,7 @@ public final class StudentTraining {
         net.info["output_names"] = options.variant == .do ? "tumour,box" : "tumour"
         net.info["spacing"] = "1,1,1.5"
         net.info["crop"] = "lung box + 8 mm, multiple of 16"
-        trainer.recordRecipe("train crop \(options.trainCrop), size-balanced tumour share \(options.tumourShare), hard negative share \(options.hardNegativeShare)")
+        trainer.recordRecipe("\(options.schedule.decayDescription)train crop \(options.trainCrop), size-balanced tumour share \(options.tumourShare), hard negative share \(options.hardNegativeShare)")
         net.info["train.cases"] = String(Set(train.map(\.caseName)).count)
         net.info["train.pseudo_cases"] = String(Set(train.filter(\.pseudo).map(\.caseName)).count)
     }

@@ -76,6 +76,7 @@ public final class TeacherTraining {
         while samples < options.schedule.maxSamples {
             let sample = train[Int(rng.next() % UInt64(train.count))]
             let (x, y) = makeStep(sample, using: &rng)
+            trainer.follow(options.schedule, afterSamples: samples)
             recentLoss.append(try trainer.train(input: x, target: y))
             samples += 1
             // The time budget is checked after every sample, not only at validations, so a run
@@ -100,7 +101,7 @@ public final class TeacherTraining {
         net.info["input_names"] = options.role == .box ? "ct,box" : "ct"
         net.info["spacing"] = "1,1,1.5"
         net.info["crop"] = "128,128,128"
-        trainer.recordRecipe("train crop \(options.trainCrop)")
+        trainer.recordRecipe("\(options.schedule.decayDescription)train crop \(options.trainCrop)")
         net.info["train.cases"] = String(Set(train.map(\.caseName)).count)
     }
 
