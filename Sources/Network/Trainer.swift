@@ -26,8 +26,8 @@ public final class Trainer {
 
     /// On resume: switches to the schedule's `learningRateOnResume`, if any, and says so.
     public func applyResumeLearningRate(_ schedule: TrainingSchedule, progress: (String) -> Void) {
-        guard let lr = schedule.learningRateOnResume, lr != optimizer.learningRate else { return }
-        progress("learning rate \(optimizer.learningRate) → \(lr)")
+        guard let lr = schedule.learningRateOnResume, lr != baseLearningRate else { return }
+        progress("learning rate \(baseLearningRate) → \(lr)")
         optimizer.learningRate = lr
         baseLearningRate = lr
     }
@@ -38,7 +38,7 @@ public final class Trainer {
     }
 
     /// Writes how the network is being trained into its `train.recipe` metadata: the optimiser's
-    /// actual settings (a resumed run keeps its checkpoint's), then `details`. A resumed run
+    /// actual settings (its base rate; a resumed run keeps its checkpoint's), then `details`. A resumed run
     /// with other settings appends "; then …", so the file keeps its whole history.
     public func recordRecipe(_ details: String) {
         let now = "adam lr \(baseLearningRate), batch 1 x \(virtualBatch), loss \(loss.rawValue), \(details)"

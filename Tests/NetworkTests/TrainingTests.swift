@@ -159,6 +159,11 @@ final class TrainingTests: XCTestCase {
         try trainer.saveCheckpoint(to: url)
         let resumed = try Trainer(checkpoint: url)
         XCTAssertEqual(resumed.baseLearningRate, 0.002)
+        var said: [String] = []
+        var sameRate = schedule
+        sameRate.learningRateOnResume = 0.002
+        resumed.applyResumeLearningRate(sameRate, progress: { said.append($0) })
+        XCTAssertEqual(said, [], "the base rate given again is no change, though the optimiser's rate has decayed")
         resumed.follow(schedule, afterSamples: 900)
         XCTAssertEqual(resumed.optimizer.learningRate, 0.002 * Float(pow(0.1, 0.9)), accuracy: 1e-9)
         XCTAssertEqual(schedule.decayDescription, "poly lr decay to sample 1000, ")
