@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The scarce experiment's fifth run (Docs/experiment.md): per seed, baseline, SO and DO side by side
+# (one thread each, poly decay, last weights), then each student alone and each variant's seeds as an
+# ensemble, segmented on held-out phantoms and scored with `tutor eval`.
+# Usage: scripts/experiment_seeds.sh WORKDIR [TUTOR]; SEEDS (31 32 33), SAMPLES (12000) and
+# CONFIDENCE (0.95) in the environment. About 30 minutes a seed on two cores. Resumes: a seed whose
+# folder holds `done` is not trained again, a mask already written is not made again.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="${1:?usage: scripts/experiment_seeds.sh WORKDIR [TUTOR]}"
+tutor="$(cd "$(dirname "${2:-$root/.build/release/tutor}")" && pwd)/$(basename "${2:-$root/.build/release/tutor}")"
+seeds=(${SEEDS:-31 32 33}); samples="${SAMPLES:-12000}"; conf="${CONFIDENCE:-0.95}"
+mkdir -p "$work"; cd "$work"
+[ -d exp ] || "$tutor" phantom --out exp --count 24 --seed 7000
+[ -d heldout ] || "$tutor" phantom --out heldout --count 12 --seed 5000
+
+for seed in "${seeds[@]}"; do
+  [ -f "S$seed/done" ] && continue
+  for v in baseline so do; do
+    TUTOR_THREADS=1 "$tutor" experiment scarce exp --out "S$seed" --variants "$v" --lr 0.002 --virtual-batch 4 \
+      --loss dice+ce --tumour-share 0.5 --hard-negative-share 0.5 --validate-every 500 --patience 1000 \
+      --samples "$samples" --seed "$seed" --lr-decay poly --final --lung-filter --radius 2 > "S$seed-$v.log" 2>&1 &
+  done
+  wait
+  touch "S$seed/done"
+done
+
+# segment NAME WEIGHTS...: every held-out case into seg/NAME, then one summary line.
+segment() {
+  local name="$1"; shift
+  mkdir -p "seg/$name"
+  for c in heldout/*/; do
+    c="$(basename "$c")"
+    [ -f "seg/$name/$c.nii.gz" ] || "$tutor" segment "heldout/$c/ct.nii.gz" "seg/$name/$c.nii.gz" "$@" \
+      --lung-filter --radius 2 --threshold 0.5 --confidence "$conf" 2>> seg.err
+  done
+  printf '%-28s %s\n' "$name" "$("$tutor" eval --pred "seg/$name" --truth heldout | tail -1)"
+}
+echo "held-out phantoms, confidence $conf: DSC, DSC-TP, F1, recall, precision (%)"
+for v in baseline so do; do
+  ensemble=()
+  for seed in "${seeds[@]}"; do
+    segment "S$seed-$v" --weights "S$seed/$v/checkpoint.safetensors"
+    ensemble+=(--weights "S$seed/$v/checkpoint.safetensors")
+  done
+  segment "ensemble-$v" "${ensemble[@]}"
+done
