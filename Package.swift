@@ -52,10 +52,10 @@ let package = Package(
         .testTarget(name: "NetworkTests", dependencies: ["Network", "Volumes", "TestSupport"]),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "Volumes"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Volumes"]),
-        .testTarget(name: "TeacherTests", dependencies: ["Teacher", "Volumes", "Network"]),
+        .testTarget(name: "TeacherTests", dependencies: ["Teacher", "Volumes", "Network", "TestSupport"]),
         .testTarget(name: "StudentTests", dependencies: ["Student", "Volumes", "Network", "Teacher", "Dataset", "TestSupport"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Volumes"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Volumes", "Dataset"]),
-        .testTarget(name: "CLITests", dependencies: ["TutorCLI"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Volumes", "Dataset", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TutorCLI", "TestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import TutorCLI
 import Student
@@ -26,8 +27,7 @@ final class CommandArgumentsTests: XCTestCase {
     }
 
     func testCaseFoldersAreTheFolderItselfOrItsCaseSubfolders() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tutor-cli-\(UUID().uuidString)")
-        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        let root = try temporaryFolder(self)
         for name in ["b", "a", "notes"] {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
         }

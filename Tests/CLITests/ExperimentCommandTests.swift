@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `tutor experiment` end to end on four small phantoms with a tiny budget: students trained in
@@ -6,9 +7,7 @@ import XCTest
 final class ExperimentCommandTests: XCTestCase {
     func testStudentsTrainedApartAreScoredTogether() throws {
         let tutor = tutorBinaryPath()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tutor-experiment-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryFolder(self).path
         XCTAssertEqual(try runTutor(tutor, in: dir, ["phantom", "--out", "ph", "--count", "4", "--seed", "3", "--small-thick", "--jobs", "2"]).status, 0)
         let common = ["experiment", "scarce", "ph", "--out", "E", "--strong", "2", "--weak", "1", "--test", "1", "--method", "threshold",
                       "--lung-filter", "--radius", "2"]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import Network
 import Student
@@ -10,9 +11,7 @@ import Volumes
 final class SegmentCommandTests: XCTestCase {
     func testEnsembleWritesMaskProbabilitiesAndLungsThatAgree() throws {
         let tutor = tutorBinaryPath()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tutor-segment-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryFolder(self).path
         XCTAssertEqual(try runTutor(tutor, in: dir, ["phantom", "--out", "ph", "--count", "1", "--seed", "3", "--small-thick"]).status, 0)
         for (name, seed) in [("a", UInt64(1)), ("b", UInt64(2))] {
             let net = UNet3D(config: UNetConfig(inChannels: 1, outChannels: 1, channels: [2, 2, 2, 2, 2]), seed: seed)

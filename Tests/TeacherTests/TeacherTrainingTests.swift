@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Teacher
 import Volumes
@@ -23,8 +24,7 @@ final class TeacherTrainingTests: XCTestCase {
     }
 
     func testTimeBudgetEndsARunBetweenValidationsWithACheckpoint() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tutor-teacher-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try temporaryFolder(self)
         var rng = SeededGenerator(seed: 3)
         let samples = try TeacherSample.load(caseFolder: try ballCase(in: folder), crop: TeacherCrop(), jitterMM: 0, using: &rng)
         XCTAssertEqual(samples.count, 1)

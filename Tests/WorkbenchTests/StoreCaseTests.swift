@@ -1,5 +1,6 @@
 import Dataset
 import Foundation
+import TestSupport
 import XCTest
 import Volumes
 @testable import Workbench
@@ -7,9 +8,7 @@ import Volumes
 /// The workbench's edits land in the dataset store as reviewable, attributable changes.
 final class StoreCaseTests: XCTestCase {
     func testEditsBecomeStoreChangesWithProvenance() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tutor-storecase-\(UUID().uuidString)")
-        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let root = try temporaryFolder(self)
         let ct = Volume(size: GridSize(12, 10, 6), spacing: SIMD3(1, 1, 2),
                         voxels: (0..<720).map { Float($0 % 7) * 10 - 800 }, storedType: "int16")
         try NIfTI.write(ct, to: root.appendingPathComponent("ct.nii.gz").path)
