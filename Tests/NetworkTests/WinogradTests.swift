@@ -85,11 +85,15 @@ final class WinogradTests: XCTestCase {
 
     /// The fused backward (dW and dX in one pass) gives im2col's weight gradient and the input
     /// gradient of the im2col path (the flipped-kernel conv), both added onto what they held or
-    /// the input gradient overwritten, with dX split in two blocks as a concat's.
+    /// the input gradient overwritten, with dX split in two blocks as a concat's; on one worker
+    /// and on three, whose units run side by side.
     func testFusedBackwardMatchesIm2col() {
         Winograd3.enabled = false   // the reference input gradient: plain im2col
-        defer { Winograd3.enabled = true }
-        for (dims, accumulate) in [(Dims(5, 7, 3), false), (Dims(6, 4, 19), true), (Dims(8, 8, 8), true), (Dims(1, 1, 1), false)] {
+        let threads = Engine.threads
+        defer { Winograd3.enabled = true; Engine.threads = threads }
+        let cases = [(Dims(5, 7, 3), false), (Dims(6, 4, 19), true), (Dims(8, 8, 8), true), (Dims(1, 1, 1), false),
+                     (Dims(20, 6, 17), false), (Dims(13, 5, 9), true)]   // the last two: many units
+        for workers in [1, 3] { Engine.threads = workers; for (dims, accumulate) in cases {
             let cin = 9, cout = 10, split = 4
             let scratch = Scratch<Double>()
             let x = random(cin * dims.count, Double.self), dy = random(cout * dims.count, Double.self)
@@ -115,9 +119,9 @@ final class WinogradTests: XCTestCase {
                     norm += change * change
                 }
                 XCTAssertGreaterThan(norm, 0, "\(name) \(dims)")
-                XCTAssertLessThan((diff / norm).squareRoot(), 1e-12, "\(name) \(dims) accumulate \(accumulate)")
+                XCTAssertLessThan((diff / norm).squareRoot(), 1e-12, "\(name) \(dims) accumulate \(accumulate), \(workers) workers")
             }
-        }
+        }}
     }
 
     func testMatchesIm2colInFloat() {
