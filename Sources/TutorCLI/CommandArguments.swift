@@ -33,14 +33,14 @@ func caseFolders(_ path: String) throws -> [URL] {
 struct ScheduleOptions: ParsableArguments {
     @Option(help: "Adam learning rate (default: 1e-4; with --resume, the checkpoint's unless given).") var lr: Float?
     @Option(help: "Samples whose gradients are accumulated before each Adam step (the paper: 8).") var virtualBatch: Int = 8
-    @Option(help: "Stop after this many samples.") var samples: Int = 4000
+    @Option(help: "Stop once the network has seen this many samples in all: with --resume or --init, the samples its weights were trained on count too.") var samples: Int = 4000
     @Option(help: "Stop after this many minutes.") var minutes: Double = 60
     @Option(help: "Stop after this many validations without improvement.") var patience: Int = 8
     @Option(help: "Validate (and checkpoint) every this many samples.") var validateEvery: Int = 80
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Loss: dice (the paper's) or dice+ce (Dice + cross-entropy, nnU-Net's; teaches a network to stay quiet where there is no tumour).")
     var loss: String = "dice"
-    @Option(help: "Learning rate over the run: constant (the paper's) or poly (nnU-Net's: falls to zero at --samples, so the last weights are settled ones).")
+    @Option(help: "Learning rate over the run: constant (the paper's) or poly (nnU-Net's: falls to zero at --samples, so the last weights are settled ones; a run from --init starts part-way down the curve).")
     var lrDecay: String = "constant"
 
     func validate() throws {
