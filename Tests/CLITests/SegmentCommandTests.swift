@@ -7,7 +7,7 @@ import Volumes
 
 /// `tutor segment` end to end on a small phantom with two tiny untrained students: an ensemble
 /// given as repeated --weights, the probability and lung maps it writes beside the mask, mirroring,
-/// and a missing weights file.
+/// and a missing weights file; `tutor student tune` storing its choice in the weights.
 final class SegmentCommandTests: XCTestCase {
     func testEnsembleWritesMaskProbabilitiesAndLungsThatAgree() throws {
         let tutor = tutorBinaryPath()
@@ -45,5 +45,25 @@ final class SegmentCommandTests: XCTestCase {
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.err.contains("gone.safetensors"), missing.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/m2.nii.gz"), "nothing written")
+    }
+
+    /// `tutor student tune` writes the options it chose and where it chose them into the weights:
+    /// the cases' folder by name, never the tuning machine's path.
+    func testTuneStoresItsChoiceAndTheFolderByName() throws {
+        let tutor = tutorBinaryPath()
+        let dir = try temporaryFolder(self).path
+        XCTAssertEqual(try runTutor(tutor, in: dir, ["phantom", "--out", "tuning", "--count", "1", "--seed", "3", "--small-thick"]).status, 0)
+        for (name, seed) in [("a", UInt64(1)), ("b", UInt64(2))] {
+            let net = UNet3D(config: UNetConfig(inChannels: 1, outChannels: 1, channels: [2, 2, 2, 2, 2]), seed: seed)
+            net.info["role"] = StudentVariant.so.role
+            try net.save(to: URL(fileURLWithPath: "\(dir)/\(name).safetensors"))
+        }
+        let run = try runTutor(tutor, in: dir, ["student", "tune", "a.safetensors", "b.safetensors", "\(dir)/tuning/", "--out", "tuned.safetensors"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let tuned = try UNet3D(contentsOf: URL(fileURLWithPath: "\(dir)/tuned.safetensors"))
+        let provenance = try XCTUnwrap(tuned.info["segment.tuned_on"])
+        XCTAssertTrue(provenance.hasPrefix("1 cases of tuning, an ensemble of 2 students, mirrored: DSC "), provenance)
+        XCTAssertNotNil(tuned.info["segment.threshold"], "the chosen threshold is stored")
+        XCTAssertNil(try UNet3D(contentsOf: URL(fileURLWithPath: "\(dir)/a.safetensors")).info["segment.tuned_on"], "--out leaves the first weights alone")
     }
 }

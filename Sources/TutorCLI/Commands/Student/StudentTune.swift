@@ -49,7 +49,10 @@ struct StudentTune: ParsableCommand {
         let best = results[0]
         let net = try UNet3D(contentsOf: url)
         for (key, value) in best.options.metadata { net.info[key] = value }
-        net.info["segment.tuned_on"] = String(format: "%d cases of %@%@%@: DSC %.4f, F1 %.4f", folders.count, cases,
+        // The folder's name, not its path: weights travel, and a path on the machine that tuned
+        // them says nothing elsewhere.
+        net.info["segment.tuned_on"] = String(format: "%d cases of %@%@%@: DSC %.4f, F1 %.4f", folders.count,
+                                              URL(fileURLWithPath: cases).standardizedFileURL.lastPathComponent,
                                               urls.count > 1 ? ", an ensemble of \(urls.count) students" : "",
                                               mirror ? ", mirrored" : "", best.summary.dsc.mean, best.summary.f1.mean)
         let target = out.map { URL(fileURLWithPath: $0) } ?? url
