@@ -3,7 +3,8 @@ import TestSupport
 import XCTest
 
 /// `tutor experiment` end to end on four small phantoms with a tiny budget: students trained in
-/// separate processes (`--variants`) are scored together afterwards (`--trained`, `--final`).
+/// separate processes (`--variants`) are scored together afterwards (`--trained`, `--final`), and
+/// a second run's students join them as ensembles scored on held-out cases (`--with`, `--held-out`).
 final class ExperimentCommandTests: XCTestCase {
     func testStudentsTrainedApartAreScoredTogether() throws {
         let tutor = tutorBinaryPath()
@@ -33,5 +34,31 @@ final class ExperimentCommandTests: XCTestCase {
         XCTAssertFalse(scored.err.contains("training the"), "--trained trains nothing")
         let table = try String(contentsOfFile: dir + "/E/experiment-scarce.md", encoding: .utf8)
         XCTAssertEqual(table.trimmingCharacters(in: .newlines), scored.out.trimmingCharacters(in: .newlines))
+
+        // A second run (another seed), then both runs' students as ensembles on a held-out case.
+        XCTAssertEqual(try runTutor(tutor, in: dir, ["phantom", "--out", "ho", "--count", "1", "--seed", "9", "--small-thick"]).status, 0)
+        let second = common.map { $0 == "E" ? "F" : $0 }
+        let missing = try runTutor(tutor, in: dir, common + ["--variants", "so", "--trained", "--final", "--with", "F"])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.err.contains("--with F:") && missing.err.contains("train that run's so student first"), missing.err)
+        XCTAssertEqual(try runTutor(tutor, in: dir, second + ["--variants", "so", "--seed", "2"] + budget).status, 0)
+        // A low threshold, so that these barely trained students mark something to score.
+        let scoring = ["--variants", "so", "--trained", "--final", "--with", "F", "--held-out", "ho", "--threshold", "0.2"]
+        let joined = try runTutor(tutor, in: dir, common + scoring)
+        XCTAssertEqual(joined.status, 0, joined.err)
+        XCTAssertTrue(joined.out.contains("scored on 1 held-out cases (ho)"), joined.out)
+        // The ensemble row is what `tutor segment` with both students and `tutor eval` give.
+        try FileManager.default.createDirectory(atPath: dir + "/pred", withIntermediateDirectories: true)
+        let seg = try runTutor(tutor, in: dir, ["segment", "ho/case_0000/ct.nii.gz", "pred/case_0000.nii.gz",
+                                                "--weights", "E/so/checkpoint.safetensors", "--weights", "F/so/checkpoint.safetensors",
+                                                "--lung-filter", "--radius", "2", "--threshold", "0.2"])
+        XCTAssertEqual(seg.status, 0, seg.err)
+        let eval = try runTutor(tutor, in: dir, ["eval", "--pred", "pred", "--truth", "ho"])
+        XCTAssertEqual(eval.status, 0, eval.err)
+        let number = try Regex(#"\d+\.\d\d ± \d+\.\d\d"#)
+        let dsc = try XCTUnwrap(eval.out.split(separator: "\n").last.flatMap { $0.firstMatch(of: number) }.map { String($0.output[0].substring ?? "") })
+        XCTAssertNotEqual(dsc, "0.00 ± 0.00", "the check would be empty")
+        XCTAssertTrue(joined.out.contains("| so, 2 runs | \(dsc) |"), "\(dsc)\n\(joined.out)")
+        XCTAssertTrue(joined.out.contains("| so | "), joined.out)
     }
 }

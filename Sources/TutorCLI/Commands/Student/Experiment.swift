@@ -21,7 +21,10 @@ struct Experiment: ParsableCommand {
         validates all three. Each student gets the same budget. Scores (`tutor eval`'s metrics, on masks \
         made as `tutor segment` makes them, with the same options) go to stdout and OUT/experiment-SCENARIO.md. \
         To train the students side by side, run one process per student (--variants so, …) into the same \
-        OUT, then once more with --trained for the whole table.
+        OUT, then once more with --trained for the whole table. --held-out scores on cases from \
+        elsewhere (a phantom series of another seed) instead of the split's few test cases; --with adds, \
+        for each variant, the ensemble of its students over several runs (other --seed values), which is \
+        how `tutor segment` runs its bundled students.
         """)
 
     @Argument(help: "scarce or vast.") var scenario: String
@@ -38,6 +41,10 @@ struct Experiment: ParsableCommand {
     var trained = false
     @Flag(help: "Score each student's last weights (its checkpoint), not the best by validation: a scarce strong set leaves one validation case, too few to rank weights by.")
     var final = false
+    @Option(name: .customLong("held-out"), help: "Score on every case folder here (ct.nii.gz and label.nii.gz; cases neither the teacher nor the students saw, e.g. `tutor phantom --seed 5000`) instead of the split's test cases.")
+    var heldOut: String?
+    @Option(name: .customLong("with"), help: "The OUT of another run of this experiment (same scenario and data, another --seed): each variant is also scored as the ensemble of its students here and there, as `tutor segment --weights A --weights B` runs them. Repeat for more runs.")
+    var otherRuns: [String] = []
     @OptionGroup var budget: StudentBudget
     @OptionGroup(title: "Segmenting the test cases") var finishing: SegmentFlags
 
@@ -63,7 +70,20 @@ struct Experiment: ParsableCommand {
         }
         let strongCases = folders[0..<nStrong].map { item($0) }
         let weakFolders = Array(folders[nStrong..<(nStrong + nWeak)])
-        let testFolders = Array(folders.suffix(test))
+        let scoringFolders = try heldOut.map { folder in
+            let labelled = try caseFolders(folder).filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("label.nii.gz").path) }
+            guard !labelled.isEmpty else { throw TutorError("--held-out \(folder) holds no case folders with both ct.nii.gz and label.nii.gz.") }
+            return labelled
+        } ?? Array(folders.suffix(test))
+        let weightsName = final ? TrainingBook.checkpointName : nil
+        func weights(_ run: URL, _ variant: StudentVariant) -> URL {
+            run.appendingPathComponent(variant.rawValue).appendingPathComponent(weightsName ?? "\(variant.role).safetensors")
+        }
+        for run in otherRuns {   // before any training, so that a typo costs nothing
+            for variant in chosen where !FileManager.default.fileExists(atPath: weights(URL(fileURLWithPath: run), variant).path) {
+                throw TutorError("--with \(run): \(weights(URL(fileURLWithPath: run), variant).path) does not exist; train that run's \(variant.rawValue) student first.")
+            }
+        }
         let log = { (line: String) in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
 
         // Teacher → pseudo-labels (and how good they are, since the phantoms' truth is known).
@@ -93,33 +113,47 @@ struct Experiment: ParsableCommand {
         var rows: [(String, ScoreSummary)] = []
         for variant in chosen {
             let folder = outURL.appendingPathComponent(variant.rawValue)
-            let weights = folder.appendingPathComponent(final ? TrainingBook.checkpointName : "\(variant.role).safetensors")
+            let own = weights(outURL, variant)
             if let samples {
                 log("training the \(variant.rawValue) student")
                 let train = variant.usesPseudoLabels ? samples.strong + samples.pseudo : samples.strong
                 let training = try StudentTraining(options: try budget.options(variant), train: train,
                                                    validation: samples.validation, folder: folder)
                 try training.run(resume: false, progress: log)
-            } else if !FileManager.default.fileExists(atPath: weights.path) {
-                throw TutorError("--trained: \(weights.path) does not exist; train the \(variant.rawValue) student first.")
+            } else if !FileManager.default.fileExists(atPath: own.path) {
+                throw TutorError("--trained: \(own.path) does not exist; train the \(variant.rawValue) student first.")
             }
-            let segmenter = Segmenter(student: try StudentNetwork(contentsOf: weights), mirror: finishing.mirror)
-            let scores = try testFolders.map { f -> CaseScores in
-                let ct = try VolumeIO.read(f.appendingPathComponent("ct.nii.gz").path)
-                let truth = try VolumeIO.read(f.appendingPathComponent("label.nii.gz").path)
-                return try score(prediction: segmenter.segment(ct: ct, options: segmentOptions, name: f.path), truth: truth, name: f.lastPathComponent)
+            rows.append((variant.rawValue, try scores(of: [own], named: variant.rawValue, on: scoringFolders, options: segmentOptions)))
+            if !otherRuns.isEmpty {
+                let ensemble = [own] + otherRuns.map { weights(URL(fileURLWithPath: $0), variant) }
+                let name = "\(variant.rawValue), \(ensemble.count) runs"
+                rows.append((name, try scores(of: ensemble, named: name, on: scoringFolders, options: segmentOptions)))
             }
-            rows.append((variant.rawValue, ScoreSummary(cases: scores)))
         }
+        let scoredOn = heldOut.map { "scored on \(scoringFolders.count) held-out cases (\(URL(fileURLWithPath: $0).standardizedFileURL.lastPathComponent))" }
+            ?? "scored on the \(test) test cases"
         let table = experimentTable(rows: rows, teacher: teacherSummary, strong: nStrong, weak: nWeak, test: test,
-                                    segmented: segmentOptions)
+                                    scoredOn: scoredOn, segmented: segmentOptions)
         print(table)
         try table.write(to: outURL.appendingPathComponent("experiment-\(scenario).md"), atomically: true, encoding: .utf8)
     }
 
+    /// The students' scores on `cases`, segmenting as `tutor segment` does (several students: their mean).
+    func scores(of students: [URL], named name: String, on cases: [URL], options: SegmentOptions) throws -> ScoreSummary {
+        let segmenter = Segmenter(students: try students.map { try StudentNetwork(contentsOf: $0) }, mirror: finishing.mirror)
+        let bar = ProgressLine()
+        return ScoreSummary(cases: try cases.enumerated().map { n, f -> CaseScores in
+            let ct = try VolumeIO.read(f.appendingPathComponent("ct.nii.gz").path)
+            let truth = try VolumeIO.read(f.appendingPathComponent("label.nii.gz").path)
+            let result = try score(prediction: segmenter.segment(ct: ct, options: options, name: f.path), truth: truth, name: f.lastPathComponent)
+            bar.show(n + 1, cases.count, "scored \(name) on \(f.lastPathComponent)")
+            return result
+        })
+    }
+
     func experimentTable(rows: [(String, ScoreSummary)], teacher: ScoreSummary, strong: Int, weak: Int, test: Int,
-                         segmented o: SegmentOptions) -> String {
-        var lines = ["\(scenario): \(strong) strong (1 of them validation), \(weak) weak, \(test) test cases; " +
+                         scoredOn: String, segmented o: SegmentOptions) -> String {
+        var lines = ["\(scenario): \(strong) strong (1 of them validation), \(weak) weak, \(test) test cases; \(scoredOn); " +
                      "teacher pseudo-label DSC \(teacher.dsc.percentText) %; segmented with threshold \(o.threshold), radius \(o.radiusMM) mm, " +
                      "lung filter \(o.lungFilter ? "on" : "off")" + (o.confidence > o.threshold ? ", confidence \(o.confidence)" : "") +
                      "; \(final ? "last" : "best (by validation)") weights", "",
