@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The scarce experiment's fifth run (Docs/experiment.md): per seed, baseline, SO and DO side by side
 # (one thread each, poly decay, last weights), then each student alone and each variant's seeds as an
-# ensemble, segmented on held-out phantoms and scored with `tutor eval`.
+# ensemble, scored on held-out phantoms by `tutor experiment --held-out … --with …`.
 # Usage: scripts/experiment_seeds.sh WORKDIR [TUTOR]; SEEDS (31 32 33), SAMPLES (12000) and
-# CONFIDENCE (0.95) in the environment. About 30 minutes a seed on two cores. Resumes: a seed whose
-# folder holds `done` is not trained again, a mask already written is not made again.
+# CONFIDENCE (0.95) in the environment. About 30 minutes a seed on two cores to train, and as long
+# again to score. Resumes: a seed whose folder holds `done` is not trained again.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="${1:?usage: scripts/experiment_seeds.sh WORKDIR [TUTOR]}"
@@ -25,23 +25,12 @@ for seed in "${seeds[@]}"; do
   touch "S$seed/done"
 done
 
-# segment NAME WEIGHTS...: every held-out case into seg/NAME, then one summary line.
-segment() {
-  local name="$1"; shift
-  mkdir -p "seg/$name"
-  for c in heldout/*/; do
-    c="$(basename "$c")"
-    [ -f "seg/$name/$c.nii.gz" ] || "$tutor" segment "heldout/$c/ct.nii.gz" "seg/$name/$c.nii.gz" "$@" \
-      --lung-filter --radius 2 --threshold 0.5 --confidence "$conf" 2>> seg.err
-  done
-  printf '%-28s %s\n' "$name" "$("$tutor" eval --pred "seg/$name" --truth heldout | tail -1)"
-}
-echo "held-out phantoms, confidence $conf: DSC, DSC-TP, F1, recall, precision (%)"
-for v in baseline so do; do
-  ensemble=()
-  for seed in "${seeds[@]}"; do
-    segment "S$seed-$v" --weights "S$seed/$v/checkpoint.safetensors"
-    ensemble+=(--weights "S$seed/$v/checkpoint.safetensors")
-  done
-  segment "ensemble-$v" "${ensemble[@]}"
+# Scoring: each seed's students alone, and (with the first seed's call) each variant's seeds as an
+# ensemble, on the held-out phantoms; the tables go to S<seed>-table.txt.
+scoring=(--trained --final --held-out heldout --lung-filter --radius 2 --threshold 0.5 --confidence "$conf")
+with=()
+for seed in "${seeds[@]:1}"; do
+  "$tutor" experiment scarce exp --out "S$seed" "${scoring[@]}" | tee "S$seed-table.txt"
+  with+=(--with "S$seed")
 done
+"$tutor" experiment scarce exp --out "S${seeds[0]}" "${with[@]}" "${scoring[@]}" | tee "S${seeds[0]}-table.txt"
