@@ -11,13 +11,7 @@ import Volumes
 final class SegmentCommandTests: XCTestCase {
     func testEnsembleWritesMaskProbabilitiesAndLungsThatAgree() throws {
         let tutor = tutorBinaryPath()
-        let dir = try temporaryFolder(self).path
-        XCTAssertEqual(try runTutor(tutor, in: dir, ["phantom", "--out", "ph", "--count", "1", "--seed", "3", "--small-thick"]).status, 0)
-        for (name, seed) in [("a", UInt64(1)), ("b", UInt64(2))] {
-            let net = UNet3D(config: UNetConfig(inChannels: 1, outChannels: 1, channels: [2, 2, 2, 2, 2]), seed: seed)
-            net.info["role"] = StudentVariant.so.role
-            try net.save(to: URL(fileURLWithPath: "\(dir)/\(name).safetensors"))
-        }
+        let dir = try phantomAndTwoStudents(tutor, phantoms: "ph")
         let ct = "ph/case_0000/ct.nii.gz"
         func segment(_ extra: [String]) throws -> Volume {
             let run = try runTutor(tutor, in: dir, ["segment", ct, "mask.nii.gz", "--probabilities", "p.nii.gz"] + extra)
@@ -51,13 +45,7 @@ final class SegmentCommandTests: XCTestCase {
     /// the cases' folder by name, never the tuning machine's path.
     func testTuneStoresItsChoiceAndTheFolderByName() throws {
         let tutor = tutorBinaryPath()
-        let dir = try temporaryFolder(self).path
-        XCTAssertEqual(try runTutor(tutor, in: dir, ["phantom", "--out", "tuning", "--count", "1", "--seed", "3", "--small-thick"]).status, 0)
-        for (name, seed) in [("a", UInt64(1)), ("b", UInt64(2))] {
-            let net = UNet3D(config: UNetConfig(inChannels: 1, outChannels: 1, channels: [2, 2, 2, 2, 2]), seed: seed)
-            net.info["role"] = StudentVariant.so.role
-            try net.save(to: URL(fileURLWithPath: "\(dir)/\(name).safetensors"))
-        }
+        let dir = try phantomAndTwoStudents(tutor, phantoms: "tuning")
         let run = try runTutor(tutor, in: dir, ["student", "tune", "a.safetensors", "b.safetensors", "\(dir)/tuning/", "--out", "tuned.safetensors"])
         XCTAssertEqual(run.status, 0, run.err)
         let tuned = try UNet3D(contentsOf: URL(fileURLWithPath: "\(dir)/tuned.safetensors"))
@@ -65,5 +53,18 @@ final class SegmentCommandTests: XCTestCase {
         XCTAssertTrue(provenance.hasPrefix("1 cases of tuning, an ensemble of 2 students, mirrored: DSC "), provenance)
         XCTAssertNotNil(tuned.info["segment.threshold"], "the chosen threshold is stored")
         XCTAssertNil(try UNet3D(contentsOf: URL(fileURLWithPath: "\(dir)/a.safetensors")).info["segment.tuned_on"], "--out leaves the first weights alone")
+    }
+
+    /// A temporary folder with one small phantom in PHANTOMS/case_0000 and two tiny untrained SO
+    /// students, a.safetensors and b.safetensors.
+    func phantomAndTwoStudents(_ tutor: String, phantoms: String) throws -> String {
+        let dir = try temporaryFolder(self).path
+        XCTAssertEqual(try runTutor(tutor, in: dir, ["phantom", "--out", phantoms, "--count", "1", "--seed", "3", "--small-thick"]).status, 0)
+        for (name, seed) in [("a", UInt64(1)), ("b", UInt64(2))] {
+            let net = UNet3D(config: UNetConfig(inChannels: 1, outChannels: 1, channels: [2, 2, 2, 2, 2]), seed: seed)
+            net.info["role"] = StudentVariant.so.role
+            try net.save(to: URL(fileURLWithPath: "\(dir)/\(name).safetensors"))
+        }
+        return dir
     }
 }
