@@ -21,6 +21,7 @@ final class ExperimentCommandTests: XCTestCase {
         let untrained = try runTutor(tutor, in: dir, common + ["--trained"])
         XCTAssertNotEqual(untrained.status, 0)
         XCTAssertTrue(untrained.err.contains("train the baseline student first"), untrained.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/E"), "a refused run leaves no folder behind")
 
         for v in ["baseline", "so"] {
             let run = try runTutor(tutor, in: dir, common + ["--variants", v] + budget)

@@ -63,31 +63,28 @@ struct Experiment: ParsableCommand {
         }
         let outURL = URL(fileURLWithPath: out)
         let pseudoFolder = outURL.appendingPathComponent("pseudo")
-        try FileManager.default.createDirectory(at: pseudoFolder, withIntermediateDirectories: true)
         func item(_ f: URL, label: URL? = nil) -> StudentCase {
             StudentCase(name: f.lastPathComponent, image: f.appendingPathComponent("ct.nii.gz").path,
                         label: (label ?? f.appendingPathComponent("label.nii.gz")).path, pseudo: label != nil)
         }
         let strongCases = folders[0..<nStrong].map { item($0) }
         let weakFolders = Array(folders[nStrong..<(nStrong + nWeak)])
-        let scoringFolders = try heldOut.map { folder in
-            let labelled = try caseFolders(folder).filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("label.nii.gz").path) }
-            guard !labelled.isEmpty else { throw TutorError("--held-out \(folder) holds no case folders with both ct.nii.gz and label.nii.gz.") }
-            return labelled
-        } ?? Array(folders.suffix(test))
+        let scoringFolders = try heldOut.map { try labelledCaseFolders($0, option: "--held-out ") } ?? Array(folders.suffix(test))
         let weightsName = final ? TrainingBook.checkpointName : nil
         func weights(_ run: URL, _ variant: StudentVariant) -> URL {
             run.appendingPathComponent(variant.rawValue).appendingPathComponent(weightsName ?? "\(variant.role).safetensors")
         }
-        for run in otherRuns {   // before any training, so that a typo costs nothing
+        // The students to score must exist before the teacher runs, so that a typo costs nothing.
+        for (run, flag) in (trained ? [(out, "--trained")] : []) + otherRuns.map({ ($0, "--with \($0)") }) {
             for variant in chosen where !FileManager.default.fileExists(atPath: weights(URL(fileURLWithPath: run), variant).path) {
-                throw TutorError("--with \(run): \(weights(URL(fileURLWithPath: run), variant).path) does not exist; train that run's \(variant.rawValue) student first.")
+                throw TutorError("\(flag): \(weights(URL(fileURLWithPath: run), variant).path) does not exist; train \(run == out ? "the" : "that run's") \(variant.rawValue) student first.")
             }
         }
         let log = { (line: String) in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
 
         // Teacher → pseudo-labels (and how good they are, since the phantoms' truth is known).
         let proposer = try ProposalEngine(method: method.flatMap(TeacherMethod.init(rawValue:)), weights: teacherWeights.map { URL(fileURLWithPath: $0) }, warn: log)
+        try FileManager.default.createDirectory(at: pseudoFolder, withIntermediateDirectories: true)   // after every check
         var pseudoCases: [StudentCase] = [], teacherScores: [CaseScores] = []
         let bar = ProgressLine()
         for (n, f) in weakFolders.enumerated() {
@@ -120,8 +117,6 @@ struct Experiment: ParsableCommand {
                 let training = try StudentTraining(options: try budget.options(variant), train: train,
                                                    validation: samples.validation, folder: folder)
                 try training.run(resume: false, progress: log)
-            } else if !FileManager.default.fileExists(atPath: own.path) {
-                throw TutorError("--trained: \(own.path) does not exist; train the \(variant.rawValue) student first.")
             }
             rows.append((variant.rawValue, try scores(of: [own], named: variant.rawValue, on: scoringFolders, options: segmentOptions)))
             if !otherRuns.isEmpty {

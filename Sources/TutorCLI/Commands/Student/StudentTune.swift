@@ -34,8 +34,7 @@ struct StudentTune: ParsableCommand {
         let cases = paths.last!, urls = paths.dropLast().map { URL(fileURLWithPath: $0) }
         let url = urls[0]
         let students = try urls.map { try StudentNetwork(contentsOf: $0) }
-        let folders = try caseFolders(cases).filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("label.nii.gz").path) }
-        guard !folders.isEmpty else { throw TutorError("\(cases) holds no case folders with both ct.nii.gz and label.nii.gz.") }
+        let folders = try labelledCaseFolders(cases, option: "")
         let bar = ProgressLine()
         let results = try FinishingSearch(segmenter: Segmenter(students: students, mirror: mirror)).run(count: folders.count, load: { n in
             (name: folders[n].lastPathComponent, ct: try VolumeIO.read(folders[n].appendingPathComponent("ct.nii.gz").path),
