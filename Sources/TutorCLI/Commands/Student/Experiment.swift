@@ -41,9 +41,9 @@ struct Experiment: ParsableCommand {
     var trained = false
     @Flag(help: "Score each student's last weights (its checkpoint), not the best by validation: a scarce strong set leaves one validation case, too few to rank weights by.")
     var final = false
-    @Option(name: .customLong("held-out"), help: "Score on every case folder here (ct.nii.gz and label.nii.gz; cases neither the teacher nor the students saw, e.g. `tutor phantom --seed 5000`) instead of the split's test cases.")
+    @Option(name: .customLong("held-out"), help: ArgumentHelp("Score on every case folder here (ct.nii.gz and label.nii.gz; cases neither the teacher nor the students saw, e.g. `tutor phantom --seed 5000`) instead of the split's test cases.", valueName: "dir"))
     var heldOut: String?
-    @Option(name: .customLong("with"), help: "The OUT of another run of this experiment (same scenario and data, another --seed): each variant is also scored as the ensemble of its students here and there, as `tutor segment --weights A --weights B` runs them. Repeat for more runs.")
+    @Option(name: .customLong("with"), help: ArgumentHelp("The OUT of another run of this experiment (same scenario and data, another --seed): each variant is also scored as the ensemble of its students here and there, as `tutor segment --weights A --weights B` runs them. Repeat for more runs.", valueName: "run"))
     var otherRuns: [String] = []
     @OptionGroup var budget: StudentBudget
     @OptionGroup(title: "Segmenting the test cases") var finishing: SegmentFlags
