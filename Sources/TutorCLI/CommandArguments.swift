@@ -30,10 +30,10 @@ func caseFolders(_ path: String) throws -> [URL] {
 }
 
 /// The case folders of `path` (as `caseFolders`) that also hold a label.nii.gz, the cases that can
-/// be scored; an error names the option the folder came from when there are none.
-func labelledCaseFolders(_ path: String, option: String) throws -> [URL] {
+/// be scored, or an error when there are none.
+func labelledCaseFolders(_ path: String) throws -> [URL] {
     let labelled = try caseFolders(path).filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("label.nii.gz").path) }
-    guard !labelled.isEmpty else { throw TutorError("\(option)\(path) holds no case folders with both ct.nii.gz and label.nii.gz.") }
+    guard !labelled.isEmpty else { throw TutorError("\(path) holds no case folders with both ct.nii.gz and label.nii.gz.") }
     return labelled
 }
 

@@ -22,6 +22,12 @@ final class ExperimentCommandTests: XCTestCase {
         XCTAssertNotEqual(untrained.status, 0)
         XCTAssertTrue(untrained.err.contains("train the baseline student first"), untrained.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/E"), "a refused run leaves no folder behind")
+        try FileManager.default.createDirectory(atPath: dir + "/bare/c", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: dir + "/ph/case_0000/ct.nii.gz", toPath: dir + "/bare/c/ct.nii.gz")
+        let unlabelled = try runTutor(tutor, in: dir, common + ["--held-out", "bare"] + budget)
+        XCTAssertNotEqual(unlabelled.status, 0)
+        XCTAssertTrue(unlabelled.err.contains("bare holds no case folders with both ct.nii.gz and label.nii.gz."), unlabelled.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/E"))
 
         for v in ["baseline", "so"] {
             let run = try runTutor(tutor, in: dir, common + ["--variants", v] + budget)

@@ -69,7 +69,7 @@ struct Experiment: ParsableCommand {
         }
         let strongCases = folders[0..<nStrong].map { item($0) }
         let weakFolders = Array(folders[nStrong..<(nStrong + nWeak)])
-        let scoringFolders = try heldOut.map { try labelledCaseFolders($0, option: "--held-out ") } ?? Array(folders.suffix(test))
+        let scoringFolders = try heldOut.map { try labelledCaseFolders($0) } ?? Array(folders.suffix(test))
         let weightsName = final ? TrainingBook.checkpointName : nil
         func weights(_ run: URL, _ variant: StudentVariant) -> URL {
             run.appendingPathComponent(variant.rawValue).appendingPathComponent(weightsName ?? "\(variant.role).safetensors")

@@ -34,7 +34,7 @@ struct StudentTune: ParsableCommand {
         let cases = paths.last!, urls = paths.dropLast().map { URL(fileURLWithPath: $0) }
         let url = urls[0]
         let students = try urls.map { try StudentNetwork(contentsOf: $0) }
-        let folders = try labelledCaseFolders(cases, option: "")
+        let folders = try labelledCaseFolders(cases)
         let bar = ProgressLine()
         let results = try FinishingSearch(segmenter: Segmenter(students: students, mirror: mirror)).run(count: folders.count, load: { n in
             (name: folders[n].lastPathComponent, ct: try VolumeIO.read(folders[n].appendingPathComponent("ct.nii.gz").path),
