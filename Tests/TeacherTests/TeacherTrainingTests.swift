@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
+import Network
 @testable import Teacher
 import Volumes
 
@@ -44,5 +45,29 @@ final class TeacherTrainingTests: XCTestCase {
         for file in ["checkpoint.safetensors", "teacher-box.safetensors", "train-log.csv"] {
             XCTAssert(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) written")
         }
+    }
+
+    func testInitWithMoreChannelsWidensTheNetworkAndGoesOn() throws {
+        let folder = try temporaryFolder(self)
+        var rng = SeededGenerator(seed: 4)
+        let samples = try TeacherSample.load(caseFolder: try ballCase(in: folder), crop: TeacherCrop(), jitterMM: 0, using: &rng)
+        var options = TeacherTrainingOptions()
+        options.channels = [2, 4]
+        options.trainCrop = 16
+        options.schedule.maxSamples = 2
+        options.schedule.validateEvery = 2
+        let first = try TeacherTraining(options: options, train: samples, validation: samples,
+                                        folder: folder.appendingPathComponent("narrow"))
+        try first.run(resume: false) { _ in }
+        options.initialWeights = first.bestURL
+        options.widenTo = [3, 6]
+        options.schedule.maxSamples = 4
+        var messages: [String] = []
+        let second = try TeacherTraining(options: options, train: samples, validation: samples,
+                                         folder: folder.appendingPathComponent("wide"))
+        let lines = try second.run(resume: false) { messages.append($0) }
+        XCTAssertEqual(lines.map(\.samples), [4], "goes on from the narrow run's 2 samples")
+        XCTAssert(messages.first?.contains("channels 3,6, widened from 2,4") ?? false, "\(messages)")
+        XCTAssertEqual(try UNet3D(contentsOf: second.bestURL).config.channels, [3, 6])
     }
 }

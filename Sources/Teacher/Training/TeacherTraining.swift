@@ -13,6 +13,9 @@ public struct TeacherTrainingOptions: Sendable {
     /// Start from these weights (a fresh Adam, the file's architecture) instead of a random network;
     /// ignored with `resume` when a checkpoint exists. For fine-tuning the bundled teacher.
     public var initialWeights: URL? = nil
+    /// With `initialWeights`: widen that network to these channels first (`UNet3D.widened`), so a
+    /// trained teacher grows into a wider one instead of starting over.
+    public var widenTo: [Int]? = nil
     public init() {}
 }
 
@@ -53,12 +56,17 @@ public final class TeacherTraining {
         } else {
             let net: UNet3D
             if let url = options.initialWeights {
-                net = try UNet3D(contentsOf: url)
+                var loaded = try UNet3D(contentsOf: url), widened = ""
+                if let wider = options.widenTo, wider != loaded.config.channels {
+                    widened = ", widened from " + loaded.config.channels.map(String.init).joined(separator: ",")
+                    loaded = try loaded.widened(to: wider, seed: options.schedule.seed)
+                }
+                net = loaded
                 guard net.config.inChannels == options.role.inChannels, net.config.outChannels == 1 else {
                     throw TutorError("\(url.path): a \(options.role.rawValue) needs \(options.role.inChannels) input and 1 output channel, the file has \(net.config.inChannels) and \(net.config.outChannels).")
                 }
                 samples = try TrainingBook.samplesSoFar(of: net, from: url, schedule: options.schedule)
-                progress("starting from \(url.path) (sample \(samples), channels \(net.config.channels.map(String.init).joined(separator: ",")))")
+                progress("starting from \(url.path) (sample \(samples), channels \(net.config.channels.map(String.init).joined(separator: ","))\(widened))")
             } else {
                 let config = UNetConfig(inChannels: options.role.inChannels, outChannels: 1, channels: options.channels)
                 net = UNet3D(config: config, seed: options.schedule.seed)

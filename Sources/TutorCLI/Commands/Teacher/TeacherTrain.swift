@@ -19,19 +19,23 @@ struct TeacherTrain: ParsableCommand {
     @Argument(help: "Folder of case folders with ct.nii.gz and label.nii.gz.") var dataset: String
     @Option(help: "Output folder.") var out: String
     @Option(help: "box (CT + box channel) or point (CT only).") var role: String = "box"
-    @Option(help: "Channels per level, top first.") var channels: String = "8,16,32,64"
+    @Option(help: "Channels per level, top first (default 8,16,32,64; with --init, the file's, and more widens its network without changing what it computes).")
+    var channels: String?
     @Option(help: "Side of the training cube cut from each 128³ crop (multiple of 8).") var crop: Int = 128
     @Option(help: "Leave out tumours smaller than this many millilitres (fragments, specks).") var minML: Double = 0.05
     @OptionGroup var budget: ScheduleOptions
     @Flag(help: "Resume from OUT/checkpoint.safetensors.") var resume = false
-    @Option(name: .customLong("init"), help: "Start from these weights (e.g. the bundled teacher) with a fresh optimiser, to fine-tune; --channels is then the file's. Ignored with --resume once OUT has a checkpoint.")
+    @Option(name: .customLong("init"), help: "Start from these weights (e.g. the bundled teacher) with a fresh optimiser, to fine-tune. Ignored with --resume once OUT has a checkpoint.")
     var initWeights: String?
 
     func run() throws {
         var options = TeacherTrainingOptions()
         guard let r = TeacherRole(rawValue: "teacher-" + role) else { throw TutorError("--role must be box or point, not '\(role)'.") }
         options.role = r
-        options.channels = try parseChannels(channels)
+        if let channels {
+            options.channels = try parseChannels(channels)
+            if initWeights != nil { options.widenTo = options.channels }
+        }
         options.trainCrop = crop
         options.schedule = budget.schedule
         if let initWeights {
