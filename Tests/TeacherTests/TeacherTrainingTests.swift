@@ -35,6 +35,7 @@ final class TeacherTrainingTests: XCTestCase {
         options.schedule.maxSamples = 200
         options.schedule.validateEvery = 200       // no validation before sample 200
         options.schedule.maxMinutes = 0            // the budget is spent after the first sample
+        options.appearance = true
         let out = folder.appendingPathComponent("run")
         var messages: [String] = []
         let lines = try TeacherTraining(options: options, train: samples, validation: samples, folder: out)
@@ -45,6 +46,8 @@ final class TeacherTrainingTests: XCTestCase {
         for file in ["checkpoint.safetensors", "teacher-box.safetensors", "train-log.csv"] {
             XCTAssert(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) written")
         }
+        let recipe = try UNet3D(contentsOf: out.appendingPathComponent("teacher-box.safetensors")).info["train.recipe"] ?? ""
+        XCTAssert(recipe.hasSuffix("train crop 16, appearance augmentation"), recipe)
     }
 
     func testInitWithMoreChannelsWidensTheNetworkAndGoesOn() throws {

@@ -16,6 +16,8 @@ public struct TeacherTrainingOptions: Sendable {
     /// With `initialWeights`: widen that network to these channels first (`UNet3D.widened`), so a
     /// trained teacher grows into a wider one instead of starting over.
     public var widenTo: [Int]? = nil
+    /// Also blur, add noise and change contrast now and then (`AppearanceAugmentation`).
+    public var appearance = false
     public init() {}
 }
 
@@ -109,7 +111,8 @@ public final class TeacherTraining {
         net.info["input_names"] = options.role == .box ? "ct,box" : "ct"
         net.info["spacing"] = "1,1,1.5"
         net.info["crop"] = "128,128,128"
-        trainer.recordRecipe("\(options.schedule.decayDescription)train crop \(options.trainCrop)")
+        trainer.recordRecipe("\(options.schedule.decayDescription)train crop \(options.trainCrop)"
+                             + (options.appearance ? ", appearance augmentation" : ""))
         net.info["train.cases"] = String(Set(train.map(\.caseName)).count)
     }
 
@@ -123,7 +126,9 @@ public final class TeacherTraining {
         let o = SIMD3(offset(room.x), offset(room.y), offset(room.z))
         let flip = rng.unit() < 0.5
         let gain = Float(rng.uniform(0.9...1.1)), bias = Float(rng.uniform(-0.1...0.1))
-        var channels = [cube(s.ct, size, o, n, flip).map { $0 * gain + bias }]
+        var ct = cube(s.ct, size, o, n, flip).map { $0 * gain + bias }
+        if options.appearance { AppearanceAugmentation().apply(&ct, size: GridSize(n, n, n), using: &rng) }
+        var channels = [ct]
         if options.role == .box {
             let boxes = augment(s.boxes, spacing: s.spacing, size: s.imageSize, using: &rng)
             channels.append(cube(boxChannel(boxes, region: s.region), size, o, n, flip))

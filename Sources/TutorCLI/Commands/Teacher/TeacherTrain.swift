@@ -25,6 +25,8 @@ struct TeacherTrain: ParsableCommand {
     @Option(help: "Leave out tumours smaller than this many millilitres (fragments, specks).") var minML: Double = 0.05
     @OptionGroup var budget: ScheduleOptions
     @Flag(help: "Resume from OUT/checkpoint.safetensors.") var resume = false
+    @Flag(help: "Also blur, add noise and change contrast now and then (nnU-Net's appearance augmentations), so the network leans less on the phantoms' exact look.")
+    var appearance = false
     @Option(name: .customLong("init"), help: "Start from these weights (e.g. the bundled teacher) with a fresh optimiser, to fine-tune. Ignored with --resume once OUT has a checkpoint.")
     var initWeights: String?
 
@@ -37,6 +39,7 @@ struct TeacherTrain: ParsableCommand {
             if initWeights != nil { options.widenTo = options.channels }
         }
         options.trainCrop = crop
+        options.appearance = appearance
         options.schedule = budget.schedule
         if let initWeights {
             guard FileManager.default.fileExists(atPath: initWeights) else {
