@@ -21,6 +21,7 @@ extension UNet3D {
         let wider = UNet3D(config: UNetConfig(inChannels: config.inChannels, outChannels: config.outChannels,
                                               channels: channels, decoders: config.decoders))
         wider.info = info
+        wider.info["train.widened_from"] = old.map(String.init).joined(separator: ",")
         var rng = SeededGenerator(seed: seed)
         /// Level `i` as a layer's output axis: each new channel's source, unscaled.
         func produced(_ i: Int) -> ChannelMap { ChannelMap(old: old[i], new: channels[i]) }

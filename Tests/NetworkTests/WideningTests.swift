@@ -35,6 +35,7 @@ final class WideningTests: XCTestCase {
             let net = randomNetwork(config, seed: 7)
             let wide = try net.widened(to: wider, seed: 3)
             XCTAssertEqual(wide.config.channels, wider)
+            XCTAssertEqual(wide.info["train.widened_from"], config.channels.map(String.init).joined(separator: ","))
             XCTAssertGreaterThan(wide.parameterCount, net.parameterCount)
             let x = randomInput([1, config.inChannels, 8, 8, 12], seed: 9)
             let y = try net.forward(x), w = try wide.forward(x)
