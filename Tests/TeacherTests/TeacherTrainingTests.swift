@@ -72,5 +72,11 @@ final class TeacherTrainingTests: XCTestCase {
         XCTAssertEqual(lines.map(\.samples), [4], "goes on from the narrow run's 2 samples")
         XCTAssert(messages.first?.contains("channels 3,6, widened from 2,4") ?? false, "\(messages)")
         XCTAssertEqual(try UNet3D(contentsOf: second.bestURL).config.channels, [3, 6])
+        // Fewer channels cannot be had by widening: refused, and no output folder is left behind.
+        options.widenTo = [1, 6]
+        let refused = folder.appendingPathComponent("refused")
+        XCTAssertThrowsError(try TeacherTraining(options: options, train: samples, validation: samples, folder: refused)
+            .run(resume: false) { _ in })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: refused.path))
     }
 }

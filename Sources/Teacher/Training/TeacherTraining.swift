@@ -44,7 +44,6 @@ public final class TeacherTraining {
     /// Runs until a stopping rule fires; resumes from the checkpoint in `folder` when `resume`.
     @discardableResult
     public func run(resume: Bool, progress: (String) -> Void) throws -> [TrainingLogLine] {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let trainer: Trainer
         var samples = 0, best = -1.0
         let resuming = resume && FileManager.default.fileExists(atPath: checkpointURL.path)
@@ -76,6 +75,8 @@ public final class TeacherTraining {
             trainer = Trainer(net: net, optimizer: Adam(for: net, learningRate: options.schedule.learningRate),
                               virtualBatch: options.schedule.virtualBatch, loss: options.schedule.loss)
         }
+        // Only now, with the network built: weights that cannot be loaded or widened leave no folder.
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var book = TrainingBook(folder: folder, weightsName: bestURL.lastPathComponent, schedule: options.schedule,
                                 best: best, firstSample: samples)
         if !resuming { try book.startLog() }
