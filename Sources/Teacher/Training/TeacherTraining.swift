@@ -19,6 +19,19 @@ public struct TeacherTrainingOptions: Sendable {
     /// Also blur, add noise and change contrast now and then (`AppearanceAugmentation`).
     public var appearance = false
     public init() {}
+
+    /// The network `initialWeights` holds, widened to `widenTo` when that differs, and a note for the
+    /// progress line ("" or ", widened from …"); refuses a file that is no teacher of `role`. The CLI
+    /// calls it before loading cases too, so a bad file is refused at once.
+    public func initialNetwork(from url: URL) throws -> (net: UNet3D, note: String) {
+        let net = try UNet3D(contentsOf: url)
+        guard net.config.inChannels == role.inChannels, net.config.outChannels == 1 else {
+            throw TutorError("\(url.path): a \(role.rawValue) needs \(role.inChannels) input and 1 output channel, the file has \(net.config.inChannels) and \(net.config.outChannels).")
+        }
+        guard let wider = widenTo, wider != net.config.channels else { return (net, "") }
+        return (try net.widened(to: wider, seed: schedule.seed),
+                ", widened from " + net.config.channels.map(String.init).joined(separator: ","))
+    }
 }
 
 /// Trains a teacher on in-memory samples, writing into `folder`: `checkpoint.safetensors` (weights +
@@ -57,15 +70,8 @@ public final class TeacherTraining {
         } else {
             let net: UNet3D
             if let url = options.initialWeights {
-                var loaded = try UNet3D(contentsOf: url), widened = ""
-                if let wider = options.widenTo, wider != loaded.config.channels {
-                    widened = ", widened from " + loaded.config.channels.map(String.init).joined(separator: ",")
-                    loaded = try loaded.widened(to: wider, seed: options.schedule.seed)
-                }
+                let (loaded, widened) = try options.initialNetwork(from: url)
                 net = loaded
-                guard net.config.inChannels == options.role.inChannels, net.config.outChannels == 1 else {
-                    throw TutorError("\(url.path): a \(options.role.rawValue) needs \(options.role.inChannels) input and 1 output channel, the file has \(net.config.inChannels) and \(net.config.outChannels).")
-                }
                 samples = try TrainingBook.samplesSoFar(of: net, from: url, schedule: options.schedule)
                 progress("starting from \(url.path) (sample \(samples), channels \(net.config.channels.map(String.init).joined(separator: ","))\(widened))")
             } else {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Network
 import Teacher
 import Volumes
 
@@ -47,9 +46,9 @@ struct TeacherTrain: ParsableCommand {
                 throw TutorError("--init \(initWeights): no such weights file.")
             }
             options.initialWeights = URL(fileURLWithPath: initWeights)
-            // Refuse weights that cannot be read or widened before the minute of loading cases.
-            let net = try UNet3D(contentsOf: URL(fileURLWithPath: initWeights))
-            if let wider = options.widenTo { _ = try net.widened(to: wider) }
+            // Refuse weights that cannot be read, are no such teacher or cannot be widened before
+            // the minute of loading cases.
+            _ = try options.initialNetwork(from: URL(fileURLWithPath: initWeights))
         }
         let folders = try caseFolders(dataset)
         let started = Date()
