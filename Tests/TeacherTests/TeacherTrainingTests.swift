@@ -79,4 +79,27 @@ final class TeacherTrainingTests: XCTestCase {
             .run(resume: false) { _ in })
         XCTAssertFalse(FileManager.default.fileExists(atPath: refused.path))
     }
+
+    func testAppearanceChangesSomeTrainingCubesAndNeverTheLabel() throws {
+        let folder = try temporaryFolder(self)
+        var rng = SeededGenerator(seed: 5)
+        let samples = try TeacherSample.load(caseFolder: try ballCase(in: folder), crop: TeacherCrop(), jitterMM: 0, using: &rng)
+        var options = TeacherTrainingOptions()
+        options.trainCrop = 16
+        let plain = try TeacherTraining(options: options, train: samples, validation: [], folder: folder)
+        options.appearance = true
+        let augmented = try TeacherTraining(options: options, train: samples, validation: [], folder: folder)
+        var changed = 0
+        for draw in 0..<40 {
+            // The same draws up to the augmentation: offset, flip, gain and shift agree.
+            var a = SeededGenerator(seed: UInt64(draw)), b = a
+            let (x, y) = plain.makeStep(samples[0], using: &a), (xa, ya) = augmented.makeStep(samples[0], using: &b)
+            let n = 16 * 16 * 16
+            if Array(x.values[0..<n]) != Array(xa.values[0..<n]) { changed += 1 }
+            XCTAssertEqual(y.values, ya.values, "the target is never augmented")
+        }
+        // Each of the three fires with chance 0.15-0.2: about 19 of 40 cubes change, not none or all.
+        XCTAssert((8...32).contains(changed), "\(changed) of 40 cubes changed")
+    }
 }
+

@@ -34,6 +34,7 @@ public func gaussianBlur(_ x: inout [Float], size: GridSize, axis: Int, sigma: D
     let length = [size.i, size.j, size.k][axis]
     let stride = [1, size.i, size.i * size.j][axis]
     var line = [Float](repeating: 0, count: length)
+    // One line per voxel whose coordinate along `axis` is 0.
     for start in 0..<size.count where (start / stride) % length == 0 {
         for t in 0..<length { line[t] = x[start + t * stride] }
         for t in 0..<length {
