@@ -123,26 +123,9 @@ extension PhantomCase {
         for t in tubes.mediastinal + tubes.vessels + tubes.airways + tubes.bones { grid.paint(t) }
         for t in tumours { t.paint(on: &grid) }
 
-        let plane = options.matrix * options.matrix
-        var hu = [Float](repeating: 0, count: plane * slices)
-        var lab = [Float](repeating: 0, count: plane * slices)
-        var inside = [Bool](repeating: false, count: plane * slices)
-        let air = Tissue.air.rawValue
-        for k in 0..<slices {
-            for s in 0..<sub {
-                let from = (k * sub + s) * plane, to = k * plane
-                for p in 0..<plane {
-                    hu[to + p] += grid.hu[from + p]
-                    lab[to + p] += Float(grid.label[from + p])
-                    if grid.tissue[from + p] != air { inside[to + p] = true }
-                }
-            }
-        }
-        let scale = 1 / Float(sub)
-        for idx in hu.indices {
-            hu[idx] *= scale
-            lab[idx] = lab[idx] * scale >= 0.5 ? 1 : 0
-        }
+        let averaged = grid.thickSlices(sub)
+        var hu = averaged.hu, lab = averaged.label
+        let inside = averaged.inside
         keepMainParts(&lab, of: tumours, size: GridSize(options.matrix, options.matrix, slices),
                       pixel: pixel, thickness: thickness, zLow: zLow)
         ScannerNoise.blurInPlane(&hu, ni: options.matrix, nj: options.matrix, nk: slices)

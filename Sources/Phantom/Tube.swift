@@ -12,7 +12,7 @@ struct Tube {
     var lumen: Float = 0
     /// The tissues this tube may paint over (a bit set of `Tissue` raw values).
     var paints: UInt16
-    /// Whether the voxels it covers by at least ½ belong to the tumour label (spicules).
+    /// Whether its cover counts towards the tumour label (`FineGrid.label`; spicules).
     var marksLabel = false
 
     static func mask(_ tissues: Tissue...) -> UInt16 { tissues.reduce(0) { $0 | (1 << $1.rawValue) } }
@@ -26,7 +26,9 @@ struct FineGrid {
     var pixel: Double, dz: Double, z0: Double
     var hu: [Float]
     var tissue: [UInt8]
-    /// 1 where a tumour covers at least half the voxel.
+    /// How much of each fine voxel a tumour covers, 0…255 (the largest of the tumours and spicules
+    /// painted there): thick slices average it over their sub-planes before it is thresholded at half,
+    /// as their HU values average the tissues (`thickSlices`).
     var label: [UInt8]
 
     init(ni: Int, nj: Int, nk: Int, pixel: Double, dz: Double, z0: Double) {
@@ -34,6 +36,35 @@ struct FineGrid {
         hu = [Float](repeating: HU.air, count: ni * nj * nk)
         tissue = [UInt8](repeating: 0, count: ni * nj * nk)
         label = tissue
+    }
+
+    /// The scan's slices, each the mean of `sub` consecutive sub-planes (nk must be a multiple):
+    /// HU values averaged, the label 1 where the tumours fill at least half of the voxel (its mean
+    /// cover, the same mean its HU value is), and whether any sub-plane holds more than air.
+    /// (Counting sub-planes at least half covered instead called a 2 mm voxel tumour when one of its
+    /// two sub-planes was, so the label reached past the HU values' half-way edge at even counts.)
+    func thickSlices(_ sub: Int) -> (hu: [Float], label: [Float], inside: [Bool]) {
+        let plane = ni * nj, slices = nk / sub
+        var hu = [Float](repeating: 0, count: plane * slices)
+        var cover = [Float](repeating: 0, count: plane * slices)
+        var inside = [Bool](repeating: false, count: plane * slices)
+        let air = Tissue.air.rawValue
+        for k in 0..<slices {
+            for s in 0..<sub {
+                let from = (k * sub + s) * plane, to = k * plane
+                for p in 0..<plane {
+                    hu[to + p] += self.hu[from + p]
+                    cover[to + p] += Float(label[from + p])
+                    if tissue[from + p] != air { inside[to + p] = true }
+                }
+            }
+        }
+        let scale = 1 / Float(sub), half = Float(255) / 2 * Float(sub)
+        for idx in hu.indices {
+            hu[idx] *= scale
+            cover[idx] = cover[idx] >= half ? 1 : 0
+        }
+        return (hu, cover, inside)
     }
 
     /// Paints a tube with an antialiased edge: coverage = clamp((r − d)/pixel + ½, 0, 1) blends the
@@ -70,7 +101,7 @@ struct FineGrid {
                                 value += inner * (t.lumen - value)
                             }
                             hu[idx] = value
-                            if cover >= 0.5 && t.marksLabel { label[idx] = 1 }
+                            if t.marksLabel { label[idx] = max(label[idx], coverByte(cover)) }
                         }
                     }
                 }
@@ -99,3 +130,6 @@ struct FineGrid {
         }
     }
 }
+
+/// A coverage 0…1 as the byte `FineGrid.label` keeps (0…255, rounded).
+@inline(__always) func coverByte(_ cover: Float) -> UInt8 { UInt8((cover * 255).rounded()) }

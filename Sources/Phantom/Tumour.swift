@@ -59,7 +59,7 @@ struct Tumour {
     var reach: Double { radius * (spicules.isEmpty ? 1.5 : 2.0) * stretch.max() }
 
     /// Paints the tumour over lung (including its vessels, which it engulfs; ground glass lets them
-    /// show through) and marks `grid.label` where the coverage is at least ½. Parts over the chest wall or
+    /// show through) and records its cover of each voxel in `grid.label`. Parts over the chest wall or
     /// mediastinum are left as they are: a tumour's edge there is the pleura, as a radiologist draws it.
     func paint(on grid: inout FineGrid) {
         let lungBit = Tissue.lung.rawValue
@@ -80,13 +80,15 @@ struct Tumour {
                     let r = d > 1e-9 ? surface(q / d) : radius
                     let cover = min(max(Float(r - d) * inv + 0.5, 0), 1)
                     guard cover > 0 else { continue }
-                    let solid = d < r * core
+                    // Past the surface (cover under ½) a solid tumour's rim still mixes solid tissue
+                    // with lung; only a ground-glass rim is ground glass.
+                    let solid = core >= 1 || d < r * core
                     let value: Float = solid ? solidHU + Float(d / r) * 6 : glassHU
                     let old = grid.hu[idx]
                     // Ground glass is fainter than vessels, so vessels stay visible through it.
                     let target = solid ? value : max(old, value)
                     grid.hu[idx] = old + cover * (target - old)
-                    if cover >= 0.5 { grid.label[idx] = 1 }
+                    grid.label[idx] = max(grid.label[idx], coverByte(cover))
                 }
             }
         }
