@@ -67,7 +67,7 @@ public final class ProposalEngine {
 /// builds. An environment variable overrides each.
 public enum BundledWeights {
     /// Whether proposals use the bundled teacher when no method is asked for. Yes: with the HU edge
-    /// it scores above the threshold baseline on held-out phantoms (0.91 against 0.75 DSC) and on
+    /// it scores above the threshold baseline on held-out phantoms (0.92 against 0.77 DSC) and on
     /// the real lung1 with human-like boxes (0.903 against 0.899, Docs/teacher.md), and it does not
     /// fail where the baseline does (ground glass, tumours against the wall).
     public static let teacherIsDefault = true
