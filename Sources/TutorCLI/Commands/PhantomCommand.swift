@@ -10,7 +10,7 @@ struct PhantomCommand: ParsableCommand {
         abstract: "Make synthetic chest CTs with lung tumours, their masks and their boxes.",
         discussion: """
         Each case goes to DIR/case_XXXX/: ct.nii.gz (int16 HU, 512×512, 0.6–0.9 mm pixels, 1–5 mm \
-        slices), label.nii.gz (uint8, 1 on every tumour), boxes.json (tight axial boxes, one per \
+        slices), label.nii.gz (uint8, 1 on every voxel a tumour fills at least half of), boxes.json (tight axial boxes, one per \
         slice per tumour), boxes_human.json (the same drawn as a person would: up to 3 mm loose, \
         shifted, now and then a slice left out) and phantom.json (what the case holds). The same \
         seed always makes the same cases. See Docs/phantom.md.
