@@ -34,8 +34,13 @@ final class ExperimentCommandTests: XCTestCase {
             XCTAssertEqual(run.status, 0, run.err)
             XCTAssertTrue(run.out.contains("| \(v) |"), run.out)
         }
+        // --trained scores the pseudo-labels the students learned from, as they are in E/pseudo: here
+        // replaced by the truth, which the threshold teacher would not have made again.
+        try FileManager.default.removeItem(atPath: dir + "/E/pseudo/case_0002.nii.gz")
+        try FileManager.default.copyItem(atPath: dir + "/ph/case_0002/label.nii.gz", toPath: dir + "/E/pseudo/case_0002.nii.gz")
         let scored = try runTutor(tutor, in: dir, common + ["--variants", "baseline,so", "--trained", "--final"])
         XCTAssertEqual(scored.status, 0, scored.err)
+        XCTAssertTrue(scored.out.contains("teacher pseudo-label DSC 100.00 ± 0.00 %"), scored.out)
         XCTAssertTrue(scored.out.contains("| baseline |") && scored.out.contains("| so |"), scored.out)
         XCTAssertTrue(scored.out.contains("lung filter on; last weights"), scored.out)
         XCTAssertFalse(scored.err.contains("training the"), "--trained trains nothing")

@@ -37,7 +37,7 @@ struct Experiment: ParsableCommand {
     @Option(help: "Teacher method: net or threshold (default: net if weights exist).") var method: String?
     @Option(help: "The students to train and score, comma-separated (to train them side by side in separate processes).")
     var variants: String = "baseline,so,do"
-    @Flag(help: "Score the students already trained in OUT (OUT/<variant>/student-<variant>.safetensors) instead of training them.")
+    @Flag(help: "Score the students already trained in OUT (OUT/<variant>/student-<variant>.safetensors) instead of training them; the pseudo-labels they learned from (OUT/pseudo) are scored as they are, not made again.")
     var trained = false
     @Flag(help: "Score each student's last weights (its checkpoint), not the best by validation: a scarce strong set leaves one validation case, too few to rank weights by.")
     var final = false
@@ -88,14 +88,20 @@ struct Experiment: ParsableCommand {
         var pseudoCases: [StudentCase] = [], teacherScores: [CaseScores] = []
         let bar = ProgressLine()
         for (n, f) in weakFolders.enumerated() {
-            let ct = try VolumeIO.read(f.appendingPathComponent("ct.nii.gz").path)
             let truth = try VolumeIO.read(f.appendingPathComponent("label.nii.gz").path)
-            let human = f.appendingPathComponent("boxes_human.json"), tight = f.appendingPathComponent("boxes.json")
-            let boxes = FileManager.default.fileExists(atPath: human.path) ? try BoxFile.load(json: human.path).boxes
-                : FileManager.default.fileExists(atPath: tight.path) ? try BoxFile.load(json: tight.path).boxes : axialBoxes(of: truth)
-            let mask = try proposer.propose(image: ct, boxes: boxes)
             let target = pseudoFolder.appendingPathComponent("\(f.lastPathComponent).nii.gz")
-            try VolumeIO.write(mask, to: target.path, datatype: .uint8)
+            let mask: Volume
+            if trained && FileManager.default.fileExists(atPath: target.path) {
+                // The students were trained on these: score them, do not remake them with another teacher.
+                mask = try VolumeIO.read(target.path)
+            } else {
+                let ct = try VolumeIO.read(f.appendingPathComponent("ct.nii.gz").path)
+                let human = f.appendingPathComponent("boxes_human.json"), tight = f.appendingPathComponent("boxes.json")
+                let boxes = FileManager.default.fileExists(atPath: human.path) ? try BoxFile.load(json: human.path).boxes
+                    : FileManager.default.fileExists(atPath: tight.path) ? try BoxFile.load(json: tight.path).boxes : axialBoxes(of: truth)
+                mask = try proposer.propose(image: ct, boxes: boxes)
+                try VolumeIO.write(mask, to: target.path, datatype: .uint8)
+            }
             teacherScores.append(try score(prediction: mask, truth: truth, name: f.lastPathComponent))
             pseudoCases.append(item(f, label: target))
             bar.show(n + 1, weakFolders.count, "teacher (\(proposer.label)) on \(f.lastPathComponent)")
