@@ -91,8 +91,9 @@ struct Experiment: ParsableCommand {
             let truth = try VolumeIO.read(f.appendingPathComponent("label.nii.gz").path)
             let target = pseudoFolder.appendingPathComponent("\(f.lastPathComponent).nii.gz")
             let mask: Volume
-            if trained && FileManager.default.fileExists(atPath: target.path) {
-                // The students were trained on these: score them, do not remake them with another teacher.
+            // With --trained the students learned from these: score them, do not remake them with another teacher.
+            let kept = trained && FileManager.default.fileExists(atPath: target.path)
+            if kept {
                 mask = try VolumeIO.read(target.path)
             } else {
                 let ct = try VolumeIO.read(f.appendingPathComponent("ct.nii.gz").path)
@@ -104,7 +105,8 @@ struct Experiment: ParsableCommand {
             }
             teacherScores.append(try score(prediction: mask, truth: truth, name: f.lastPathComponent))
             pseudoCases.append(item(f, label: target))
-            bar.show(n + 1, weakFolders.count, "teacher (\(proposer.label)) on \(f.lastPathComponent)")
+            bar.show(n + 1, weakFolders.count, kept ? "the run's pseudo-label of \(f.lastPathComponent)"
+                                                    : "teacher (\(proposer.label)) on \(f.lastPathComponent)")
         }
         let teacherSummary = ScoreSummary(cases: teacherScores)
         log(String(format: "teacher pseudo-labels: DSC %.1f %% against the truth", 100 * teacherSummary.dsc.mean))
