@@ -10,6 +10,14 @@ public enum TeacherRole: String, Sendable {
     case point = "teacher-point"
 
     var inChannels: Int { self == .box ? 2 : 1 }
+
+    /// Refuses, in one sentence naming `file`, a network that does not take this role's input
+    /// channels or does not give one output channel.
+    func check(_ net: UNet3D, file: URL) throws {
+        guard net.config.inChannels == inChannels, net.config.outChannels == 1 else {
+            throw TutorError("\(file.path): a \(rawValue) needs \(inChannels) input and 1 output channel, the file has \(net.config.inChannels) and \(net.config.outChannels).")
+        }
+    }
 }
 
 /// A trained teacher network: turns one tumour's boxes into a 3D mask on the image's own grid.
@@ -49,9 +57,7 @@ public final class NetworkTeacher {
         guard let role = TeacherRole(rawValue: roleText) else {
             throw TutorError("\(url.path) holds a '\(roleText)' network, not a teacher (teacher-box or teacher-point).")
         }
-        guard net.config.inChannels == role.inChannels, net.config.outChannels == 1 else {
-            throw TutorError("\(url.path): a \(role.rawValue) needs \(role.inChannels) input and 1 output channel, the file has \(net.config.inChannels) and \(net.config.outChannels).")
-        }
+        try role.check(net, file: url)
         self.init(net: net, role: role, weightsHash: fnv1a64(data))
     }
 

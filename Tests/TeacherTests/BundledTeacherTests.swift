@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Network
 @testable import Teacher
 import Volumes
 
@@ -13,6 +14,22 @@ final class BundledTeacherTests: XCTestCase {
         XCTAssertEqual(teacher.net.config.inChannels, 2)
         XCTAssertEqual(teacher.net.config.channels.count, 4, "the teacher has three downsamplings")
         XCTAssertEqual(teacher.net.info["input_names"], "ct,box")
+    }
+
+    func testWeightsThatAreNoTeacherOrDoNotFitTheirRoleAreRefusedInOneSentence() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tutor-teacher-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (inChannels, role, message) in [(1, "teacher-box", "a teacher-box needs 2 input and 1 output channel, the file has 1 and 1."),
+                                            (1, "student-so", "holds a 'student-so' network, not a teacher")] {
+            let net = UNet3D(config: UNetConfig(inChannels: inChannels, outChannels: 1, channels: [2, 2]))
+            net.info["role"] = role
+            let url = dir.appendingPathComponent("\(role).safetensors")
+            try net.save(to: url)
+            XCTAssertThrowsError(try NetworkTeacher(contentsOf: url)) { error in
+                XCTAssertTrue("\(error)".contains(message), "\(error)")
+            }
+        }
     }
 
     func testBundledTeacherProposesInsideTheBoxesOnLung1() throws {

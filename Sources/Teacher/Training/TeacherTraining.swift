@@ -25,9 +25,7 @@ public struct TeacherTrainingOptions: Sendable {
     /// calls it before loading cases too, so a bad file is refused at once.
     public func initialNetwork(from url: URL) throws -> (net: UNet3D, note: String) {
         let net = try UNet3D(contentsOf: url)
-        guard net.config.inChannels == role.inChannels, net.config.outChannels == 1 else {
-            throw TutorError("\(url.path): a \(role.rawValue) needs \(role.inChannels) input and 1 output channel, the file has \(net.config.inChannels) and \(net.config.outChannels).")
-        }
+        try role.check(net, file: url)
         guard let wider = widenTo, wider != net.config.channels else { return (net, "") }
         return (try net.widened(to: wider, seed: schedule.seed),
                 ", widened from " + net.config.channels.map(String.init).joined(separator: ","))
