@@ -40,9 +40,8 @@ struct FineGrid {
 
     /// The scan's slices, each the mean of `sub` consecutive sub-planes (nk must be a multiple):
     /// HU values averaged, the label 1 where the tumours fill at least half of the voxel (its mean
-    /// cover, the same mean its HU value is), and whether any sub-plane holds more than air.
-    /// (Counting sub-planes at least half covered instead called a 2 mm voxel tumour when one of its
-    /// two sub-planes was, so the label reached past the HU values' half-way edge at even counts.)
+    /// cover, the same mean its HU value is, so the label's edge is the HU values' half-way edge at
+    /// every slice thickness), and whether any sub-plane holds more than air.
     func thickSlices(_ sub: Int) -> (hu: [Float], label: [Float], inside: [Bool]) {
         let plane = ni * nj, slices = nk / sub
         var hu = [Float](repeating: 0, count: plane * slices)
