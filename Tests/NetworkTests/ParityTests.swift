@@ -36,6 +36,7 @@ final class ParityTests: XCTestCase {
             ("4,8,16,32", 2, 1, 16, 6),        // the teacher's depth
             ("2,4,8,16,32", 1, 1, 32, 7),      // the students' depth
             ("16,24,40", 2, 1, 20, 8),         // Winograd F(2,3) layers, odd tile rows at 5³
+            ("16,32", 2, 1, 34, 9),            // F(4,3) at 34³ (a partial last tile), F(2,3) at 17³
         ]
         for c in cases {
             let dir = try temporaryFolder(self)

@@ -7,7 +7,7 @@ import Volumes
 /// plain im2col + GEMM: the same numbers, in Float and Double, on sizes with odd edges and partial
 /// tile groups, with split and accumulated outputs.
 final class WinogradTests: XCTestCase {
-    private enum Method { case winograd, shifted }
+    private enum Method { case winograd, winograd4, shifted }
     private var rng = SeededGenerator(seed: 7)
 
     private func random<T: NetScalar>(_ n: Int, _: T.Type) -> Buffer<T> {
@@ -31,6 +31,9 @@ final class WinogradTests: XCTestCase {
         case .winograd:
             Winograd3.forward(input: inputs, dims: dims, weights: w.pointer, outputs: blocks(a),
                               accumulate: accumulate, scratch: scratch)
+        case .winograd4:
+            Winograd4.forward(input: inputs, dims: dims, weights: w.pointer, outputs: blocks(a),
+                              accumulate: accumulate, scratch: scratch)
         case .shifted:
             Conv3Shifted.forward(input: inputs, dims: dims, weights: w.pointer, outputs: blocks(a),
                                  accumulate: accumulate, scratch: scratch)
@@ -45,6 +48,27 @@ final class WinogradTests: XCTestCase {
         return (diff / norm).squareRoot()
     }
 
+    func testF43MatchesIm2col() {
+        for (dims, accumulate) in [(Dims(5, 7, 3), false), (Dims(6, 4, 19), true), (Dims(1, 1, 1), false),
+                                   (Dims(8, 8, 8), false), (Dims(9, 13, 70), true), (Dims(12, 5, 37), false)] {
+            let error = compare(Double.self, dims: dims, cin: 9, cout: 10, accumulate: accumulate, method: .winograd4)
+            XCTAssertLessThan(error, 1e-12, "\(dims) accumulate \(accumulate)")
+            let single = compare(Float.self, dims: dims, cin: 16, cout: 8, accumulate: accumulate, method: .winograd4)
+            XCTAssertLessThan(single, 2e-5, "Float \(dims) accumulate \(accumulate)")
+        }
+    }
+
+    /// F(4,3) from 32 voxels along every axis, F(2,3) below; `TUTOR_CONV=f23`'s switch keeps F(2,3).
+    func testMethodByLayerSize() {
+        XCTAssertEqual(Conv3.method(stride: 1, cin: 32, cout: 32, dims: Dims(32, 40, 64)), .winograd4)
+        XCTAssertEqual(Conv3.method(stride: 1, cin: 32, cout: 32, dims: Dims(32, 24, 64)), .winograd)
+        XCTAssertEqual(Conv3.method(stride: 2, cin: 32, cout: 32, dims: Dims(64, 64, 64)), .im2col)
+        XCTAssertEqual(Conv3.method(stride: 1, cin: 2, cout: 16, dims: Dims(64, 64, 64)), .shiftedLines)
+        Winograd4.enabled = false
+        defer { Winograd4.enabled = true }
+        XCTAssertEqual(Conv3.method(stride: 1, cin: 32, cout: 32, dims: Dims(64, 64, 64)), .winograd)
+    }
+
     func testMatchesIm2colInDouble() {
         for (dims, accumulate) in [(Dims(5, 7, 3), false), (Dims(6, 4, 19), true), (Dims(1, 1, 1), false), (Dims(8, 8, 8), false)] {
             let error = compare(Double.self, dims: dims, cin: 9, cout: 10, accumulate: accumulate)
@@ -55,8 +79,8 @@ final class WinogradTests: XCTestCase {
     /// Both fast weight gradients (Winograd's transformed space, the shifted lines) equal
     /// im2col's, added onto what dW held.
     func testWeightGradientMatchesIm2col() {
-        for method in [Method.winograd, .shifted] {
-            for dims in [Dims(5, 7, 3), Dims(6, 4, 19), Dims(8, 8, 8), Dims(1, 1, 1)] {
+        for method in [Method.winograd, .winograd4, .shifted] {
+            for dims in [Dims(5, 7, 3), Dims(6, 4, 19), Dims(8, 8, 8), Dims(1, 1, 1), Dims(9, 13, 70)] {
                 let cin = 9, cout = 10
                 let scratch = Scratch<Double>()
                 let x = random(cin * dims.count, Double.self), dy = random(cout * dims.count, Double.self)
@@ -66,6 +90,9 @@ final class WinogradTests: XCTestCase {
                 switch method {
                 case .winograd:
                     Winograd3.weightGradient(input: inputs, dims: dims, dOutput: dy.pointer, cout: cout,
+                                             dWeights: a.pointer, scratch: scratch)
+                case .winograd4:
+                    Winograd4.weightGradient(input: inputs, dims: dims, dOutput: dy.pointer, cout: cout,
                                              dWeights: a.pointer, scratch: scratch)
                 case .shifted:
                     Conv3Shifted.weightGradient(input: inputs, dims: dims, dOutput: dy.pointer, cout: cout,
@@ -239,6 +266,43 @@ final class LinesKernelTests: XCTestCase {
             XCTAssertLessThan(relativeError(y.array, yd.array), 1e-5, "forward \(dims) \(cin) → \(cout)")
             XCTAssertLessThan(relativeError(dW.array, dWd.array), 1e-5, "dW \(dims) \(cin) → \(cout)")
             XCTAssertLessThan(relativeError(dX.array, dXd.array), 1e-5, "dX \(dims) \(cin) → \(cout)")
+        }
+    }
+
+    /// F(4,3)'s 216 point products through the kernel: forward, the weight gradient, and the input
+    /// gradient as F(4,3) of dY with the flipped kernel, in Float, against im2col in Double.
+    func testF43ProductsMatchIm2colInDouble() {
+        for (dims, cin, cout) in [(Dims(5, 7, 3), 8, 8), (Dims(9, 10, 34), 16, 12), (Dims(6, 13, 9), 20, 32)] {
+            let x = floats(cin * dims.count), w = floats(cout * cin * 27), dy = floats(cout * dims.count)
+            let xf = Buffer<Float>(x), wf = Buffer<Float>(w), dyf = Buffer<Float>(dy)
+            let inputs = (0..<cin).map { UnsafePointer(xf.channel($0, spatial: dims.count)) }
+            let dyChannels = (0..<cout).map { UnsafePointer(dyf.channel($0, spatial: dims.count)) }
+            let y = Buffer<Float>(count: cout * dims.count), dW = Buffer<Float>(count: cout * cin * 27, zeroed: true)
+            let dX = Buffer<Float>(count: cin * dims.count)
+            Winograd4.forward(input: inputs, dims: dims, weights: wf.pointer, outputs: [(y.pointer, cout)],
+                              accumulate: false, scratch: Scratch<Float>())
+            Winograd4.weightGradient(input: inputs, dims: dims, dOutput: dyf.pointer, cout: cout,
+                                     dWeights: dW.pointer, scratch: Scratch<Float>())
+            let flipped = Conv3.flippedWeights(wf.pointer, cout: cout, cin: cin)
+            Winograd4.forward(input: dyChannels, dims: dims, weights: flipped.pointer, outputs: [(dX.pointer, cin)],
+                              accumulate: false, scratch: Scratch<Float>())
+
+            Winograd3.enabled = false
+            defer { Winograd3.enabled = true }
+            let xd = Buffer<Double>(x.map(Double.init)), wd = Buffer<Double>(w.map(Double.init))
+            let dyd = Buffer<Double>(dy.map(Double.init))
+            let inputsD = (0..<cin).map { UnsafePointer(xd.channel($0, spatial: dims.count)) }
+            let yd = Buffer<Double>(count: cout * dims.count), dWd = Buffer<Double>(count: cout * cin * 27, zeroed: true)
+            let dXd = Buffer<Double>(count: cin * dims.count)
+            Conv3.forwardIm2col(input: inputsD, inDims: dims, stride: 1, weights: wd.pointer, outputs: [(yd.pointer, cout)],
+                                accumulate: false, scratch: Scratch<Double>())
+            Conv3.weightGradientIm2col(input: inputsD, inDims: dims, stride: 1, dOutput: dyd.pointer, cout: cout,
+                                       dWeights: dWd.pointer, scratch: Scratch<Double>())
+            Conv3.inputGradient(dOutput: dyd.pointer, cout: cout, inDims: dims, stride: 1, weights: wd.pointer,
+                                dInput: [(dXd.pointer, cin)], accumulate: false, scratch: Scratch<Double>())
+            XCTAssertLessThan(relativeError(y.array, yd.array), 2e-5, "forward \(dims) \(cin) → \(cout)")
+            XCTAssertLessThan(relativeError(dW.array, dWd.array), 2e-5, "dW \(dims) \(cin) → \(cout)")
+            XCTAssertLessThan(relativeError(dX.array, dXd.array), 2e-5, "dX \(dims) \(cin) → \(cout)")
         }
     }
 

@@ -18,7 +18,10 @@ enum Conv3 {
         input: [UnsafePointer<T>], inDims: Dims, stride: Int, weights: UnsafePointer<T>,
         outputs: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
     ) {
-        switch method(stride: stride, cin: input.count, cout: outputs.reduce(0) { $0 + $1.1 }) {
+        switch method(stride: stride, cin: input.count, cout: outputs.reduce(0) { $0 + $1.1 }, dims: inDims) {
+        case .winograd4:
+            Winograd4.forward(input: input, dims: inDims, weights: weights, outputs: outputs,
+                              accumulate: accumulate, scratch: scratch)
         case .winograd:
             Winograd3.forward(input: input, dims: inDims, weights: weights, outputs: outputs,
                               accumulate: accumulate, scratch: scratch)
@@ -32,13 +35,15 @@ enum Conv3 {
     }
 
     /// How a layer is computed, forward and weight gradient alike.
-    enum Method { case winograd, shiftedLines, im2col }
+    enum Method { case winograd4, winograd, shiftedLines, im2col }
 
-    /// F(2,3) for stride-1 layers wide enough for it, shifted lines for the narrower stride-1
-    /// layers, im2col for stride 2 (and for everything with `TUTOR_CONV=im2col`).
-    static func method(stride: Int, cin: Int, cout: Int) -> Method {
+    /// For stride-1 layers wide enough for Winograd: F(4,3) where the volume is large enough for
+    /// its bigger tiles, F(2,3) below; shifted lines for the narrower stride-1 layers, im2col for
+    /// stride 2 (and for everything with `TUTOR_CONV=im2col`).
+    static func method(stride: Int, cin: Int, cout: Int, dims: Dims) -> Method {
         guard stride == 1 && Winograd3.enabled else { return .im2col }
-        return Winograd3.pays(cin: cin, cout: cout) ? .winograd : .shiftedLines
+        guard Winograd3.pays(cin: cin, cout: cout) else { return .shiftedLines }
+        return Winograd4.pays(dims) ? .winograd4 : .winograd
     }
 
     /// `forward` as im2col + GEMM over row tiles, for any stride and width.
@@ -86,7 +91,7 @@ enum Conv3 {
         dOutput: UnsafePointer<T>, cout: Int, dWeights: UnsafeMutablePointer<T>,
         dInput: [(UnsafeMutablePointer<T>, Int)]?, accumulate: Bool, scratch: Scratch<T>
     ) {
-        if let dInput, method(stride: stride, cin: input.count, cout: cout) == .winograd {
+        if let dInput, method(stride: stride, cin: input.count, cout: cout, dims: inDims) == .winograd {
             Winograd3.backward(input: input, dims: inDims, weights: weights, dOutput: dOutput, cout: cout,
                                dWeights: dWeights, dInput: dInput, accumulate: accumulate, scratch: scratch)
             return
@@ -105,7 +110,10 @@ enum Conv3 {
         input: [UnsafePointer<T>], inDims: Dims, stride: Int, dOutput: UnsafePointer<T>, cout: Int,
         dWeights: UnsafeMutablePointer<T>, scratch: Scratch<T>
     ) {
-        switch method(stride: stride, cin: input.count, cout: cout) {
+        switch method(stride: stride, cin: input.count, cout: cout, dims: inDims) {
+        case .winograd4:
+            Winograd4.weightGradient(input: input, dims: inDims, dOutput: dOutput, cout: cout,
+                                     dWeights: dWeights, scratch: scratch)
         case .winograd:
             Winograd3.weightGradient(input: input, dims: inDims, dOutput: dOutput, cout: cout,
                                      dWeights: dWeights, scratch: scratch)

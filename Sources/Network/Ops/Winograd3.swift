@@ -65,12 +65,12 @@ enum Winograd3 {
     /// U[ξ] for the 64 per-point products M[ξ] = U[ξ]·V[ξ] ([m, k] · [k, tiles]), in the order
     /// their multiplier wants: as is for OpenBLAS, packed for `LinesKernel` where it applies.
     struct PointWeights<T: NetScalar> {
-        let m: Int, k: Int, kernel: Bool
+        let m: Int, k: Int, kernel: Bool, points: Int
         let u: Buffer<T>
 
-        /// `fill` writes U[ξ][m][k], 64 planes of m·k.
-        init(m: Int, k: Int, fill: (UnsafeMutablePointer<T>) -> Void) {
-            self.m = m; self.k = k
+        /// `fill` writes U[ξ][m][k], `points` planes of m·k (64 for F(2,3), 216 for F(4,3)).
+        init(m: Int, k: Int, points: Int = Winograd3.points, fill: (UnsafeMutablePointer<T>) -> Void) {
+            self.m = m; self.k = k; self.points = points
             kernel = kernelTakes(T.self, rows: m, k: k)
             let plain = Buffer<T>(count: points * m * k)
             fill(plain.pointer)
@@ -169,15 +169,20 @@ enum Winograd3 {
         }
     }
 
-    /// U[ξ][co][ci] = (G ⊗ G ⊗ G) g[co][ci], G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]].
+    /// U[ξ][co][ci] = (G ⊗ G ⊗ G) g[co][ci], G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]. Pairs
+    /// (co, ci) go in blocks of 64 through a local [64][64] buffer so that U is written in runs
+    /// (one value per pair straight into its 64 planes touches a new page per write).
     static func transformWeights<T: NetScalar>(_ g: UnsafePointer<T>, cout: Int, cin: Int, into u: UnsafeMutablePointer<T>) {
         @inline(__always) func apply(_ a: T, _ b: T, _ c: T) -> (T, T, T, T) {
             (a, (a + b + c) / 2, (a - b + c) / 2, c)
         }
+        let plane = cout * cin, block = 64
         var alongW = [T](repeating: 0, count: 36), alongH = [T](repeating: 0, count: 48)
-        for co in 0..<cout {
-            for ci in 0..<cin {
-                let k = g + (co * cin + ci) * 27
+        var local = [T](repeating: 0, count: points * block)
+        for first in stride(from: 0, to: plane, by: block) {
+            let count = min(block, plane - first)
+            for pair in 0..<count {
+                let k = g + (first + pair) * 27
                 for r in 0..<9 {   // (kd, kh) rows along kw
                     let t = apply(k[r * 3], k[r * 3 + 1], k[r * 3 + 2])
                     alongW[r * 4] = t.0; alongW[r * 4 + 1] = t.1; alongW[r * 4 + 2] = t.2; alongW[r * 4 + 3] = t.3
@@ -189,12 +194,14 @@ enum Winograd3 {
                 }}
                 for yx in 0..<16 {
                     let t = apply(alongH[yx], alongH[16 + yx], alongH[32 + yx])
-                    let base = co * cin + ci, plane = cout * cin
-                    u[yx * plane + base] = t.0
-                    u[(16 + yx) * plane + base] = t.1
-                    u[(32 + yx) * plane + base] = t.2
-                    u[(48 + yx) * plane + base] = t.3
+                    local[yx * block + pair] = t.0
+                    local[(16 + yx) * block + pair] = t.1
+                    local[(32 + yx) * block + pair] = t.2
+                    local[(48 + yx) * block + pair] = t.3
                 }
+            }
+            local.withUnsafeBufferPointer { l in
+                for xi in 0..<points { (u + xi * plane + first).update(from: l.baseAddress! + xi * block, count: count) }
             }
         }
     }

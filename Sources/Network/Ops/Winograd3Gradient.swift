@@ -148,7 +148,8 @@ extension Winograd3 {
     }
 
     /// dW[co][ci] += (Gᵀ ⊗ Gᵀ ⊗ Gᵀ) dU[·][co][ci], Gᵀ taking (d0, d1, d2, d3) to
-    /// (d0 + (d1 + d2)/2, (d1 − d2)/2, (d1 + d2)/2 + d3) along each axis.
+    /// (d0 + (d1 + d2)/2, (d1 − d2)/2, (d1 + d2)/2 + d3) along each axis. Pairs go in blocks of
+    /// 64, read from dU in runs (as `transformWeights` writes U).
     static func transformWeightsAdjoint<T: NetScalar>(
         _ dU: UnsafePointer<T>, cout: Int, cin: Int, addingTo dW: UnsafeMutablePointer<T>
     ) {
@@ -156,13 +157,17 @@ extension Winograd3 {
             (a + (b + c) / 2, (b - c) / 2, (b + c) / 2 + d)
         }
         var alongZ = [T](repeating: 0, count: 48), alongY = [T](repeating: 0, count: 36)
-        let plane = cout * cin
-        for co in 0..<cout {
-            for ci in 0..<cin {
-                let base = co * cin + ci
+        let plane = cout * cin, block = 64
+        var local = [T](repeating: 0, count: points * block)
+        for first in stride(from: 0, to: plane, by: block) {
+            let count = min(block, plane - first)
+            local.withUnsafeMutableBufferPointer { l in
+                for xi in 0..<points { (l.baseAddress! + xi * block).update(from: dU + xi * plane + first, count: count) }
+            }
+            for pair in 0..<count {
                 for yx in 0..<16 {   // z: 4 → 3, into [kd][y][x]
-                    let t = apply(dU[yx * plane + base], dU[(16 + yx) * plane + base],
-                                  dU[(32 + yx) * plane + base], dU[(48 + yx) * plane + base])
+                    let t = apply(local[yx * block + pair], local[(16 + yx) * block + pair],
+                                  local[(32 + yx) * block + pair], local[(48 + yx) * block + pair])
                     alongZ[yx] = t.0; alongZ[16 + yx] = t.1; alongZ[32 + yx] = t.2
                 }
                 for kd in 0..<3 { for x in 0..<4 {   // y: 4 → 3, into [kd][kh][x]
@@ -170,7 +175,7 @@ extension Winograd3 {
                     let t = apply(alongZ[b], alongZ[b + 4], alongZ[b + 8], alongZ[b + 12])
                     alongY[(kd * 3) * 4 + x] = t.0; alongY[(kd * 3 + 1) * 4 + x] = t.1; alongY[(kd * 3 + 2) * 4 + x] = t.2
                 }}
-                let g = dW + base * 27
+                let g = dW + (first + pair) * 27
                 for r in 0..<9 {   // x: 4 → 3, into [kd][kh][kw]
                     let t = apply(alongY[r * 4], alongY[r * 4 + 1], alongY[r * 4 + 2], alongY[r * 4 + 3])
                     g[r * 3] += t.0; g[r * 3 + 1] += t.1; g[r * 3 + 2] += t.2

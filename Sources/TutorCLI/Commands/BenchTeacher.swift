@@ -17,7 +17,7 @@ struct BenchTeacher: ParsableCommand {
         over forward passes and over training steps, before the timed runs. Besides wall time it reports the median \
         CPU seconds of a pass (all threads), which other processes disturb far less: compare \
         builds on CPU seconds when the machine is busy. TUTOR_CONV=im2col turns the Winograd \
-        convolution off, to compare the two; TUTOR_KERNELS=blas keeps OpenBLAS for the narrow \
+        convolution off, to compare the two; TUTOR_CONV=f23 keeps F(2,3) where F(4,3) would run; TUTOR_KERNELS=blas keeps OpenBLAS for the narrow \
         products that tutor's own AVX2 kernels take by default on CPUs without AVX-512 \
         (TUTOR_KERNELS=avx2 forces them on).
         """
