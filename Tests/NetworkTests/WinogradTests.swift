@@ -58,9 +58,11 @@ final class WinogradTests: XCTestCase {
         }
     }
 
-    /// F(4,3) from 32 voxels along every axis, F(2,3) below; `TUTOR_CONV=f23`'s switch keeps F(2,3).
+    /// F(4,3) from 8 channels and 32 voxels along every axis, F(2,3) or shifted lines below;
+    /// `TUTOR_CONV=f23`'s switch leaves F(2,3).
     func testMethodByLayerSize() {
         XCTAssertEqual(Conv3.method(stride: 1, cin: 32, cout: 32, dims: Dims(32, 40, 64)), .winograd4)
+        XCTAssertEqual(Conv3.method(stride: 1, cin: 8, cout: 8, dims: Dims(128, 128, 128)), .winograd4)
         XCTAssertEqual(Conv3.method(stride: 1, cin: 32, cout: 32, dims: Dims(32, 24, 64)), .winograd)
         XCTAssertEqual(Conv3.method(stride: 2, cin: 32, cout: 32, dims: Dims(64, 64, 64)), .im2col)
         XCTAssertEqual(Conv3.method(stride: 1, cin: 2, cout: 16, dims: Dims(64, 64, 64)), .shiftedLines)

@@ -37,13 +37,13 @@ enum Conv3 {
     /// How a layer is computed, forward and weight gradient alike.
     enum Method { case winograd4, winograd, shiftedLines, im2col }
 
-    /// For stride-1 layers wide enough for Winograd: F(4,3) where the volume is large enough for
-    /// its bigger tiles, F(2,3) below; shifted lines for the narrower stride-1 layers, im2col for
-    /// stride 2 (and for everything with `TUTOR_CONV=im2col`).
+    /// Stride 1: F(4,3) where the volume is large enough for its bigger tiles, else F(2,3) where
+    /// the layer is wide enough, else shifted lines. Stride 2 (and everything with
+    /// `TUTOR_CONV=im2col`): im2col.
     static func method(stride: Int, cin: Int, cout: Int, dims: Dims) -> Method {
         guard stride == 1 && Winograd3.enabled else { return .im2col }
-        guard Winograd3.pays(cin: cin, cout: cout) else { return .shiftedLines }
-        return Winograd4.pays(dims) ? .winograd4 : .winograd
+        if Winograd4.pays(cin: cin, cout: cout, dims: dims) { return .winograd4 }
+        return Winograd3.pays(cin: cin, cout: cout) ? .winograd : .shiftedLines
     }
 
     /// `forward` as im2col + GEMM over row tiles, for any stride and width.

@@ -13,14 +13,17 @@ enum Winograd4 {
     /// Points of a transformed tile (6×6×6); ξ = (z·6 + y)·6 + x.
     static let points = 216
 
-    /// Whether F(4,3) beats F(2,3) for a layer of this size: from 32 voxels along every axis.
-    /// Measured one layer at a time (`tutor bench teacher --channels C --in-channels C --size N
-    /// --layers --train`, Zen 5, OpenBLAS's AVX-512 kernels): at 32³ and up F(4,3) takes
-    /// 0.65–0.85× F(2,3)'s time forward and 0.7–0.85× backward; at 24³ and below F(2,3) wins, by
-    /// up to 2.7× at 8³ with 128 channels, where a unit holds too few tiles to pay for
-    /// 216 products and the weight gradient's 216 [Cout, Cin] sums.
-    static func pays(_ dims: Dims) -> Bool {
-        enabled && dims.a >= 32 && dims.b >= 32 && dims.c >= 32
+    /// Whether F(4,3) is the fastest convolution for a layer: from 8 channels in and out and 32
+    /// voxels along every axis. Measured one layer at a time (`tutor bench teacher --channels C
+    /// --in-channels C --size N --layers --train`, Zen 5, OpenBLAS's AVX-512 kernels):
+    /// - against F(2,3), at 32³ and up it takes 0.65–0.85× the time forward and 0.7–0.85×
+    ///   backward; at 24³ and below F(2,3) wins, by up to 2.7× at 8³ with 128 channels, where a
+    ///   unit holds too few tiles to pay for 216 products and the weight gradient's 216 sums;
+    /// - against the shifted lines (which F(2,3) does not beat at 8 channels without tutor's
+    ///   kernels), 8 → 8 at 128³ takes 0.75–0.8× forward and backward, 16 → 8 0.7×; at 4 → 4 the
+    ///   two are even and a 2-channel input is faster on the shifted lines (11.5 against 13 ms).
+    static func pays(cin: Int, cout: Int, dims: Dims) -> Bool {
+        enabled && cin >= 8 && cout >= 8 && dims.a >= 32 && dims.b >= 32 && dims.c >= 32
     }
 
     /// `TUTOR_CONV=f23` keeps F(2,3) for every Winograd layer, to compare them in benchmarks.
