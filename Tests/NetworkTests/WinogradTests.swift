@@ -112,7 +112,7 @@ final class WinogradTests: XCTestCase {
         }
     }
 
-    /// The fused backward (dW and dX in one pass) gives im2col's weight gradient and the input
+    /// Both fused backwards (dW and dX in one pass, F(2,3) and F(4,3)) give im2col's weight gradient and the input
     /// gradient of the im2col path (the flipped-kernel conv), both added onto what they held or
     /// the input gradient overwritten, with dX split in two blocks as a concat's; on one worker
     /// and on three, whose units run side by side.
@@ -122,7 +122,7 @@ final class WinogradTests: XCTestCase {
         defer { Winograd3.enabled = true; Engine.threads = threads }
         let cases = [(Dims(5, 7, 3), false), (Dims(6, 4, 19), true), (Dims(8, 8, 8), true), (Dims(1, 1, 1), false),
                      (Dims(20, 6, 17), false), (Dims(13, 5, 9), true)]   // the last two: many units
-        for workers in [1, 3] { Engine.threads = workers; for (dims, accumulate) in cases {
+        for fused in [Method.winograd, .winograd4] { for workers in [1, 3] { Engine.threads = workers; for (dims, accumulate) in cases {
             let cin = 9, cout = 10, split = 4
             let scratch = Scratch<Double>()
             let x = random(cin * dims.count, Double.self), dy = random(cout * dims.count, Double.self)
@@ -134,8 +134,13 @@ final class WinogradTests: XCTestCase {
             let blocks: (Buffer<Double>) -> [(UnsafeMutablePointer<Double>, Int)] = {
                 [($0.pointer, split), ($0.pointer + split * dims.count, cin - split)]
             }
-            Winograd3.backward(input: inputs, dims: dims, weights: w.pointer, dOutput: dy.pointer, cout: cout,
-                               dWeights: dWa.pointer, dInput: blocks(dXa), accumulate: accumulate, scratch: scratch)
+            if fused == .winograd4 {
+                Winograd4.backward(input: inputs, dims: dims, weights: w.pointer, dOutput: dy.pointer, cout: cout,
+                                   dWeights: dWa.pointer, dInput: blocks(dXa), accumulate: accumulate, scratch: scratch)
+            } else {
+                Winograd3.backward(input: inputs, dims: dims, weights: w.pointer, dOutput: dy.pointer, cout: cout,
+                                   dWeights: dWa.pointer, dInput: blocks(dXa), accumulate: accumulate, scratch: scratch)
+            }
             Conv3.weightGradientIm2col(input: inputs, inDims: dims, stride: 1, dOutput: dy.pointer, cout: cout,
                                        dWeights: dWb.pointer, scratch: scratch)
             Conv3.inputGradient(dOutput: dy.pointer, cout: cout, inDims: dims, stride: 1, weights: w.pointer,
@@ -148,9 +153,10 @@ final class WinogradTests: XCTestCase {
                     norm += change * change
                 }
                 XCTAssertGreaterThan(norm, 0, "\(name) \(dims)")
-                XCTAssertLessThan((diff / norm).squareRoot(), 1e-12, "\(name) \(dims) accumulate \(accumulate), \(workers) workers")
+                XCTAssertLessThan((diff / norm).squareRoot(), 1e-12,
+                                  "\(fused) \(name) \(dims) accumulate \(accumulate), \(workers) workers")
             }
-        }}
+        }}}
     }
 
     func testMatchesIm2colInFloat() {
@@ -271,23 +277,19 @@ final class LinesKernelTests: XCTestCase {
         }
     }
 
-    /// F(4,3)'s 216 point products through the kernel: forward, the weight gradient, and the input
-    /// gradient as F(4,3) of dY with the flipped kernel, in Float, against im2col in Double.
+    /// F(4,3)'s 216 point products through the kernel (forward, and the fused backward's dX and
+    /// dU products) in Float, against im2col in Double.
     func testF43ProductsMatchIm2colInDouble() {
         for (dims, cin, cout) in [(Dims(5, 7, 3), 8, 8), (Dims(9, 10, 34), 16, 12), (Dims(6, 13, 9), 20, 32)] {
             let x = floats(cin * dims.count), w = floats(cout * cin * 27), dy = floats(cout * dims.count)
             let xf = Buffer<Float>(x), wf = Buffer<Float>(w), dyf = Buffer<Float>(dy)
             let inputs = (0..<cin).map { UnsafePointer(xf.channel($0, spatial: dims.count)) }
-            let dyChannels = (0..<cout).map { UnsafePointer(dyf.channel($0, spatial: dims.count)) }
             let y = Buffer<Float>(count: cout * dims.count), dW = Buffer<Float>(count: cout * cin * 27, zeroed: true)
             let dX = Buffer<Float>(count: cin * dims.count)
             Winograd4.forward(input: inputs, dims: dims, weights: wf.pointer, outputs: [(y.pointer, cout)],
                               accumulate: false, scratch: Scratch<Float>())
-            Winograd4.weightGradient(input: inputs, dims: dims, dOutput: dyf.pointer, cout: cout,
-                                     dWeights: dW.pointer, scratch: Scratch<Float>())
-            let flipped = Conv3.flippedWeights(wf.pointer, cout: cout, cin: cin)
-            Winograd4.forward(input: dyChannels, dims: dims, weights: flipped.pointer, outputs: [(dX.pointer, cin)],
-                              accumulate: false, scratch: Scratch<Float>())
+            Winograd4.backward(input: inputs, dims: dims, weights: wf.pointer, dOutput: dyf.pointer, cout: cout,
+                               dWeights: dW.pointer, dInput: [(dX.pointer, cin)], accumulate: false, scratch: Scratch<Float>())
 
             Winograd3.enabled = false
             defer { Winograd3.enabled = true }

@@ -84,13 +84,18 @@ enum Conv3 {
     }
 
     /// The layer's backward pass: dWeights += its weight gradient and, when `dInput` is given,
-    /// dInput (+)= its input gradient (as `weightGradient` and `inputGradient`). F(2,3) layers do
-    /// both in one pass over dOutput (`Winograd3.backward`).
+    /// dInput (+)= its input gradient (as `weightGradient` and `inputGradient`). Winograd layers do
+    /// both in one pass over dOutput (`Winograd4.backward`, `Winograd3.backward`).
     static func backward<T: NetScalar>(
         input: [UnsafePointer<T>], inDims: Dims, stride: Int, weights: UnsafePointer<T>,
         dOutput: UnsafePointer<T>, cout: Int, dWeights: UnsafeMutablePointer<T>,
         dInput: [(UnsafeMutablePointer<T>, Int)]?, accumulate: Bool, scratch: Scratch<T>
     ) {
+        if let dInput, method(stride: stride, cin: input.count, cout: cout, dims: inDims) == .winograd4 {
+            Winograd4.backward(input: input, dims: inDims, weights: weights, dOutput: dOutput, cout: cout,
+                               dWeights: dWeights, dInput: dInput, accumulate: accumulate, scratch: scratch)
+            return
+        }
         if let dInput, method(stride: stride, cin: input.count, cout: cout, dims: inDims) == .winograd {
             Winograd3.backward(input: input, dims: inDims, weights: weights, dOutput: dOutput, cout: cout,
                                dWeights: dWeights, dInput: dInput, accumulate: accumulate, scratch: scratch)

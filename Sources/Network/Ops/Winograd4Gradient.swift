@@ -9,29 +9,78 @@ extension Winograd4 {
         input: [UnsafePointer<T>], dims: Dims, dOutput: UnsafePointer<T>, cout: Int,
         dWeights: UnsafeMutablePointer<T>, scratch: Scratch<T>
     ) {
+        let partials = Partials<T>(workers: Engine.threads, count: points * cout * input.count)
+        forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
+            addWeightGradient(unit, dOutput: dOutput, cout: cout, cin: input.count, into: partials.block(unit.worker))
+        }
+        finishWeightGradient(partials, cout: cout, cin: input.count, addingTo: dWeights)
+    }
+
+    /// The weight gradient and the input gradient in one pass over the tile rows, as
+    /// `Winograd3.backward`: each unit reads its dY rows once for both (dM for dW, then dY's own
+    /// input transform for dX, the stride-1 conv of dY with the kernel flipped and its channel
+    /// axes swapped). dInput splits Cin into contiguous blocks; with `accumulate` false it is
+    /// overwritten.
+    static func backward<T: NetScalar>(
+        input: [UnsafePointer<T>], dims: Dims, weights: UnsafePointer<T>, dOutput: UnsafePointer<T>, cout: Int,
+        dWeights: UnsafeMutablePointer<T>, dInput: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool,
+        scratch: Scratch<T>
+    ) {
         let cin = input.count
+        let flipped = Conv3.flippedWeights(weights, cout: cout, cin: cin)
+        let uFlipped = Winograd3.PointWeights<T>(m: cin, k: cout, points: points) {   // [ξ][ci][co]
+            transformWeights(flipped.pointer, cout: cin, cin: cout, into: $0)
+        }
+        let dInputChannels = dInput.flatMap { block in (0..<block.1).map { block.0 + $0 * dims.count } }
         let partials = Partials<T>(workers: Engine.threads, count: points * cout * cin)
         forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
-            let layout = unit.layout, n = dims.count
-            let dU = partials.block(unit.worker)
+            let layout = unit.layout
+            addWeightGradient(unit, dOutput: dOutput, cout: cout, cin: cin, into: partials.block(unit.worker))
+            // dX: dY's V (Cout channels, into m's planes), times the flipped kernel, into v's
+            // planes (Cin channels), then the output transform onto dInput.
             for co in 0..<cout {
-                transformOutputAdjoint(dOutput + co * n, grid: unit.grid, rows: unit.rows, lines: unit.lines,
-                                       into: unit.m + co * layout.columns, planeStride: layout.outputPlane)
+                transformInput(dOutput + co * dims.count, grid: unit.grid, rows: unit.rows, lines: unit.lines,
+                               lineLength: layout.lineLength, into: unit.m + co * layout.columns,
+                               planeStride: layout.outputPlane)
             }
-            let kernel = Winograd3.kernelTakes(T.self, rows: cout, k: cin)
-            for xi in 0..<points {
-                if kernel {
-                    LinesKernel.gradient(dy: unit.m + xi * layout.outputPlane, lddy: layout.columns, m: cout,
-                                         lines: unit.v + xi * layout.inputPlane, ldb: layout.columns, k: cin,
-                                         columns: unit.tiles, taps: 1, into: dU + xi * cout * cin)
-                } else {
-                    T.gemm(transA: false, transB: true, m: cout, n: cin, k: unit.tiles,
-                           alpha: 1, a: unit.m + xi * layout.outputPlane, lda: layout.columns,
-                           b: unit.v + xi * layout.inputPlane, ldb: layout.columns,
-                           beta: 1, c: dU + xi * cout * cin, ldc: cin)
-                }
+            uFlipped.multiply(unit.m, planeStride: layout.outputPlane, columns: layout.columns, tiles: unit.tiles,
+                              into: unit.v, planeStride: layout.inputPlane)
+            for ci in 0..<cin {
+                transformOutput(unit.v + ci * layout.columns, planeStride: layout.inputPlane, grid: unit.grid,
+                                rows: unit.rows, lines: unit.lines, into: dInputChannels[ci], accumulate: accumulate)
             }
         }
+        finishWeightGradient(partials, cout: cout, cin: cin, addingTo: dWeights)
+    }
+
+    /// One unit's share of dU: dM (into unit.m) from its dY rows, then dU[ξ] += dM[ξ]·V[ξ]ᵀ.
+    private static func addWeightGradient<T: NetScalar>(
+        _ unit: Unit<T>, dOutput: UnsafePointer<T>, cout: Int, cin: Int, into dU: UnsafeMutablePointer<T>
+    ) {
+        let layout = unit.layout, n = unit.grid.dims.count
+        for co in 0..<cout {
+            transformOutputAdjoint(dOutput + co * n, grid: unit.grid, rows: unit.rows, lines: unit.lines,
+                                   into: unit.m + co * layout.columns, planeStride: layout.outputPlane)
+        }
+        let kernel = Winograd3.kernelTakes(T.self, rows: cout, k: cin)
+        for xi in 0..<points {
+            if kernel {
+                LinesKernel.gradient(dy: unit.m + xi * layout.outputPlane, lddy: layout.columns, m: cout,
+                                     lines: unit.v + xi * layout.inputPlane, ldb: layout.columns, k: cin,
+                                     columns: unit.tiles, taps: 1, into: dU + xi * cout * cin)
+            } else {
+                T.gemm(transA: false, transB: true, m: cout, n: cin, k: unit.tiles,
+                       alpha: 1, a: unit.m + xi * layout.outputPlane, lda: layout.columns,
+                       b: unit.v + xi * layout.inputPlane, ldb: layout.columns,
+                       beta: 1, c: dU + xi * cout * cin, ldc: cin)
+            }
+        }
+    }
+
+    /// dW += Gᵀ₃ (Σ workers' dU).
+    private static func finishWeightGradient<T: NetScalar>(
+        _ partials: Partials<T>, cout: Int, cin: Int, addingTo dWeights: UnsafeMutablePointer<T>
+    ) {
         let dU = Buffer<T>(count: points * cout * cin, zeroed: true)
         partials.add(into: dU.pointer)
         transformWeightsAdjoint(dU.pointer, cout: cout, cin: cin, addingTo: dWeights)
