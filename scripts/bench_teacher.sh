@@ -49,10 +49,11 @@ print("\n| channels | pairs | tutor forward (s) | onnxruntime (s) | tutor / onnx
 print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for ch, m in runs.items():
     t = m["tutor"]; o = m.get("onnx", [])
-    ratio = f"{med(a['median_s'] / b['median_s'] for a, b in zip(t, o)):.2f}" if o else "n/a"
+    spread = lambda xs: f"{med(xs):.2f} ({min(xs):.2f}–{max(xs):.2f})"   # median (per-pair range)
+    ratio = spread([a['median_s'] / b['median_s'] for a, b in zip(t, o)]) if o else "n/a"
     onnx = f"{med(b['median_s'] for b in o):.3f}" if o else "n/a"
     print(f"| {ch} | {len(t)} | {med(a['median_s'] for a in t):.3f} | {onnx} | {ratio} | {med(a['gflops_per_s'] for a in t):.1f} | "
           f"{max(a['peak_rss_mb'] for a in t)} | {med(a['train_median_s'] for a in t):.3f} | "
-          f"{med(a['train_over_forward'] for a in t):.2f} | {max(a['train_peak_rss_mb'] for a in t)} |")
+          f"{spread([a['train_over_forward'] for a in t])} | {max(a['train_peak_rss_mb'] for a in t)} |")
 PY
 rm -f "$log"
