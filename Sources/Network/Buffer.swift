@@ -35,11 +35,20 @@ final class Buffer<T: NetScalar>: @unchecked Sendable {
 
 /// Freed activation blocks kept for the next request of the same size, within a pass and from one
 /// pass to the next, so the engine does not hand 100 MB blocks back to the kernel only to fault
-/// them in again (page zeroing and faults cost 5–8 % of a forward pass). The graph drains it when
-/// the input size changes.
+/// them in again (page zeroing and faults cost 5–8 % of a forward pass). It is drained when a pass
+/// of another input size begins, so it never holds more than one pass's peak; networks that run
+/// one after the other on the same inputs (an ensemble) share one pool.
 final class BufferPool<T: NetScalar>: @unchecked Sendable {
     private var free: [Int: [UnsafeMutablePointer<T>]] = [:]
+    private var dims: Dims?
     private let lock = NSLock()
+
+    /// Called at the start of a pass: keeps the blocks when the last pass had the same input size,
+    /// frees them otherwise.
+    func prepare(for dims: Dims) {
+        lock.lock(); defer { lock.unlock() }
+        if self.dims != dims { freeAll(); self.dims = dims }
+    }
 
     func take(_ count: Int) -> UnsafeMutablePointer<T>? {
         lock.lock(); defer { lock.unlock() }
@@ -53,11 +62,16 @@ final class BufferPool<T: NetScalar>: @unchecked Sendable {
 
     func drain() {
         lock.lock(); defer { lock.unlock() }
+        freeAll()
+        dims = nil
+    }
+
+    private func freeAll() {
         for blocks in free.values { for b in blocks { b.deallocate() } }
         free = [:]
     }
 
-    deinit { drain() }
+    deinit { freeAll() }
 }
 
 /// Spatial extent (A, B, C') of one channel, C' contiguous.

@@ -65,6 +65,12 @@ public final class UNet3D {
         info = file.metadata.filter { !UNetConfig.shapeKeys.contains($0.key) && !$0.key.hasPrefix(Self.optimiserPrefix) }
     }
 
+    /// Makes this network keep its activation blocks between passes in `other`'s pool, for
+    /// networks that run one after the other on inputs of one size (an ensemble): the blocks
+    /// one pass frees, the next one reuses, so the ensemble holds one pass's memory instead of
+    /// one per network and does not fault it in again for each.
+    public func sharePool(with other: UNet3D) { graph.pool = other.graph.pool }
+
     /// The number of trainable values.
     public var parameterCount: Int { graph.params.count }
 

@@ -11,14 +11,11 @@ final class UNetGraph<T: NetScalar> {
     let offsets: [String: Int]
     let shapes: [String: [Int]]
     let scratch = Scratch<T>()
-    let pool = BufferPool<T>()
+    /// Activation blocks kept between passes; several graphs may share one (`UNet3D.sharePool`).
+    var pool = BufferPool<T>()
     /// Times each layer while set (benchmarks only).
     var clock: LayerClock?
     private var cache: Cache?
-    /// The input size the pool's blocks were made for: passes of one size reuse them (as
-    /// onnxruntime's arena does); a pass of another size frees them first, so the pool never holds
-    /// more than one pass's peak.
-    private var pooledDims: Dims?
 
     init(config: UNetConfig) {
         self.config = config
@@ -67,7 +64,7 @@ final class UNetGraph<T: NetScalar> {
         let c = config.channels, levels = config.levels
         let running = min(max(decoders ?? config.decoders, 1), config.decoders), hc = config.headChannels
         cache = nil
-        if pooledDims != dims { pool.drain(); pooledDims = dims }
+        pool.prepare(for: dims)   // passes of one size reuse the blocks, as onnxruntime's arena does
         let state: Cache? = training ? Cache() : nil
         state?.dims = dims
         var current: Segments = [(x, config.inChannels)]

@@ -41,6 +41,7 @@ public final class Segmenter {
     public init(students: [StudentNetwork], mirror: Bool = true) {
         precondition(!students.isEmpty, "a segmenter needs at least one student")
         self.students = students; self.mirror = mirror
+        for other in students.dropFirst() { other.net.sharePool(with: students[0].net) }
     }
 
     public convenience init(student: StudentNetwork, mirror: Bool = true) { self.init(students: [student], mirror: mirror) }
