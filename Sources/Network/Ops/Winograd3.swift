@@ -3,17 +3,17 @@ import Foundation
 /// Conv3d with kernel 3, stride 1, padding 1 by Winograd's minimal filtering F(2×2×2, 3×3×3)
 /// (Lavin & Gray 2016, taken to 3D): each 2×2×2 block of outputs comes from the 4×4×4 block of
 /// inputs around it through 64 elementwise products per channel pair instead of 216
-/// multiply-adds. The dense work becomes 64 GEMMs [Cout, Cin] · [Cin, tiles], one per point ξ of
-/// the transformed 4×4×4 tile: 3.4× fewer flops than im2col + GEMM, for a few adds per value in
-/// the transforms. The transforms' coefficients are 0, ±1 and ½, so the result matches direct
-/// convolution to float rounding.
-///
-/// Shapes as `Conv3.forward` at stride 1: Cin input channel pointers of `dims`, weights
-/// [Cout, Cin·27] (PyTorch's [Cout, Cin, 3, 3, 3]), outputs [Cout, dims] in contiguous blocks.
-enum Winograd3 {
+/// multiply-adds: 3.4× fewer flops than im2col + GEMM, for a few adds per value in the
+/// transforms. The transforms' coefficients are 0, ±1 and ½, so the result matches direct
+/// convolution to float rounding. The passes (forward, weight gradient, fused backward) are
+/// `Winograd`'s; this file and `Winograd3Gradient.swift` hold the tile and its transforms.
+enum Winograd3: Winograd {
+    static var tileSize: Int { 2 }
     /// Points of a transformed tile (4×4×4); ξ = (z·4 + y)·4 + x.
-    static let points = 64
-
+    static var points: Int { 64 }
+    static var minimumTiles: Int { 128 }
+    /// The input's 32 z-transformed and 32 y-transformed half-lines; the output transforms' 32 runs.
+    static var lineBuffers: Int { 64 }
     /// Whether F(2,3) beats the shifted-line convolution for a layer. Measured one layer at a time
     /// with `tutor bench teacher --channels 8 --in-channels C` (Docs/benchmarks.md):
     /// - with OpenBLAS doing every product (an AVX-512 Xeon): at 8 channels the transforms cost more
@@ -31,177 +31,27 @@ enum Winograd3 {
     /// every conv), to compare them in benchmarks.
     nonisolated(unsafe) static var enabled = ProcessInfo.processInfo.environment["TUTOR_CONV"] != "im2col"
 
-    static func forward<T: NetScalar>(
-        input: [UnsafePointer<T>], dims: Dims, weights: UnsafePointer<T>,
-        outputs: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
-    ) {
-        let cin = input.count
-        let cout = outputs.reduce(0) { $0 + $1.1 }
-        let u = PointWeights<T>(m: cout, k: cin) { transformWeights(weights, cout: cout, cin: cin, into: $0) }
-        let outChannels = outputs.flatMap { block in (0..<block.1).map { block.0 + $0 * dims.count } }
-
-        forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
-            let layout = unit.layout
-            u.multiply(unit.v, planeStride: layout.inputPlane, columns: layout.columns, tiles: unit.tiles,
-                       into: unit.m, planeStride: layout.outputPlane)
-            for co in 0..<cout {
-                transformOutput(unit.m + co * layout.columns, planeStride: layout.outputPlane, grid: unit.grid,
-                                rows: unit.rows, lines: unit.lines, into: outChannels[co], accumulate: accumulate)
-            }
-        }
-    }
-
-    /// The largest U[ξ] (rows × columns) whose products go to `LinesKernel`: measured per layer
-    /// on the Zen 1 EPYC, 16 × 16 and 16 × 32 products gain 1–11 %, 32 × 32 and larger lose
-    /// 17–27 % to OpenBLAS, whose packing pays once K and M are that large.
-    static let maxKernelProduct = 512
-
-    /// Whether a point product of `rows` × `k` weights (forward, dX, or dU's transpose) goes to
-    /// `LinesKernel`.
-    static func kernelTakes<T: NetScalar>(_: T.Type, rows: Int, k: Int) -> Bool {
-        LinesKernel.applies(T.self, rows: rows) && rows * k <= maxKernelProduct
-    }
-
-    /// U[ξ] for the 64 per-point products M[ξ] = U[ξ]·V[ξ] ([m, k] · [k, tiles]), in the order
-    /// their multiplier wants: as is for OpenBLAS, packed for `LinesKernel` where it applies.
-    struct PointWeights<T: NetScalar> {
-        let m: Int, k: Int, kernel: Bool, points: Int
-        let u: Buffer<T>
-
-        /// `fill` writes U[ξ][m][k], `points` planes of m·k (64 for F(2,3), 216 for F(4,3)).
-        init(m: Int, k: Int, points: Int = Winograd3.points, fill: (UnsafeMutablePointer<T>) -> Void) {
-            self.m = m; self.k = k; self.points = points
-            kernel = kernelTakes(T.self, rows: m, k: k)
-            let plain = Buffer<T>(count: points * m * k)
-            fill(plain.pointer)
-            if kernel {
-                u = Buffer<T>(count: points * m * k)
-                for xi in 0..<points {
-                    LinesKernel.pack(plain.pointer + xi * m * k, m: m, k: k, taps: 1, into: u.pointer + xi * m * k)
-                }
-            } else {
-                u = plain
-            }
-        }
-
-        /// out[ξ][m][column] = U[ξ] · x[ξ][k][column] for the first `tiles` columns of each plane.
-        func multiply(_ x: UnsafePointer<T>, planeStride xStride: Int, columns: Int, tiles: Int,
-                      into out: UnsafeMutablePointer<T>, planeStride outStride: Int) {
-            for xi in 0..<points {
-                if kernel {
-                    LinesKernel.product(packed: u.pointer + xi * m * k, m: m, k: k, taps: 1, lines: x + xi * xStride,
-                                        ldb: columns, columns: tiles, into: out + xi * outStride, ldp: columns)
-                } else {
-                    T.gemm(transA: false, transB: false, m: m, n: tiles, k: k, alpha: 1, a: u.pointer + xi * m * k, lda: k,
-                           b: x + xi * xStride, ldb: columns, beta: 0, c: out + xi * outStride, ldc: columns)
-                }
-            }
-        }
-    }
-
-    /// One worker's unit of tile rows, its input already transformed into `v` (V[ξ][ci][column]);
-    /// `m` (M[ξ][co][column], or dM in the weight gradient) and `lines` are its scratch.
-    struct Unit<T: NetScalar> {
-        let grid: TileGrid, layout: UnitLayout, rows: Range<Int>
-        let v: UnsafeMutablePointer<T>, m: UnsafeMutablePointer<T>, lines: UnsafeMutablePointer<T>
-        let worker: Int
-        var tiles: Int { rows.count * grid.w }
-    }
-
-    /// Runs `body` for each unit of tile rows of `dims`, on `Engine.threads` workers.
-    static func forEachUnit<T: NetScalar>(
-        input: [UnsafePointer<T>], dims: Dims, cout: Int, scratch: Scratch<T>, _ body: (Unit<T>) -> Void
-    ) {
-        let grid = TileGrid(dims)
-        let layout = UnitLayout(grid: grid, cin: input.count, cout: cout, workers: Engine.threads)
-        let units = (grid.rows + layout.rowsPerUnit - 1) / layout.rowsPerUnit
-        scratch.reserve(workers: Engine.threads, count: layout.scratchCount)
-        Engine.forEachTile(units) { index, worker in
-            let rows = (index * layout.rowsPerUnit)..<min(grid.rows, (index + 1) * layout.rowsPerUnit)
-            let v = scratch.block(worker)
-            let m = v + layout.inputPlanes
-            let unit = Unit(grid: grid, layout: layout, rows: rows, v: v, m: m, lines: m + layout.outputPlanes, worker: worker)
-            for ci in 0..<input.count {
-                transformInput(input[ci], grid: grid, rows: rows, lines: unit.lines, lineLength: layout.lineLength,
-                               into: v + ci * layout.columns, planeStride: layout.inputPlane)
-            }
-            body(unit)
-        }
-    }
-
-    /// The output's 2×2×2 tiles: `d × h` rows of `w` tiles, numbered depth-major like voxels.
-    struct TileGrid {
-        let dims: Dims
-        let d: Int, h: Int, w: Int
-        var rows: Int { d * h }
-        init(_ dims: Dims) {
-            self.dims = dims
-            d = (dims.a + 1) / 2; h = (dims.b + 1) / 2; w = (dims.c + 1) / 2
-        }
-    }
-
-    /// How one worker's scratch holds a unit of whole tile rows: the transformed input
-    /// V[64][Cin][columns] and products M[64][Cout][columns], then the line buffers of the
-    /// transforms (the input's 32 z-transformed and 32 y-transformed half-lines; the output
-    /// transforms' 32 runs).
-    /// Each plane is padded by a cache line so that the 64 planes a tile touches do not all fall
-    /// in the same cache set (with power-of-two strides every plane's store would evict the last).
-    struct UnitLayout {
-        let rowsPerUnit: Int, columns: Int
-        let inputPlane: Int, outputPlane: Int, lineLength: Int
-        var inputPlanes: Int { points * inputPlane }
-        var outputPlanes: Int { points * outputPlane }
-        var scratchCount: Int { inputPlanes + outputPlanes + 64 * lineLength }
-
-        /// Rows per unit: ~512 KB of transformed values, so that V and M stay in a core's L2
-        /// between the transform that writes them and the GEMM that reads them (4 MB units, in
-        /// L3, made the whole 16,32,64,128 forward pass 20 % slower), at least 128 tiles per
-        /// GEMM, and two units per worker.
-        init(grid: TileGrid, cin: Int, cout: Int, workers: Int) {
-            let tiles = max(128, (1 << 17) / points / max(cin + cout, 1))
-            var rows = max(1, tiles / grid.w)
-            rows = min(rows, max(1, grid.rows / (2 * workers)))
-            rowsPerUnit = rows
-            columns = (rows * grid.w + 15) / 16 * 16
-            inputPlane = cin * columns + 16
-            outputPlane = cout * columns + 16
-            lineLength = grid.w + 9   // + 8: room for the last 8-wide load at t + 1
-        }
-    }
-
-    /// U[ξ][co][ci] = (G ⊗ G ⊗ G) g[co][ci], G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]. Pairs
-    /// (co, ci) go in blocks of 64 through a local [64][64] buffer so that U is written in runs
-    /// (one value per pair straight into its 64 planes touches a new page per write).
+    /// U[ξ][co][ci] = (G ⊗ G ⊗ G) g[co][ci], G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]], written in
+    /// runs of pairs (`PairBlocks`).
     static func transformWeights<T: NetScalar>(_ g: UnsafePointer<T>, cout: Int, cin: Int, into u: UnsafeMutablePointer<T>) {
         @inline(__always) func apply(_ a: T, _ b: T, _ c: T) -> (T, T, T, T) {
             (a, (a + b + c) / 2, (a - b + c) / 2, c)
         }
-        let plane = cout * cin, block = 64
         var alongW = [T](repeating: 0, count: 36), alongH = [T](repeating: 0, count: 48)
-        var local = [T](repeating: 0, count: points * block)
-        for first in stride(from: 0, to: plane, by: block) {
-            let count = min(block, plane - first)
-            for pair in 0..<count {
-                let k = g + (first + pair) * 27
-                for r in 0..<9 {   // (kd, kh) rows along kw
-                    let t = apply(k[r * 3], k[r * 3 + 1], k[r * 3 + 2])
-                    alongW[r * 4] = t.0; alongW[r * 4 + 1] = t.1; alongW[r * 4 + 2] = t.2; alongW[r * 4 + 3] = t.3
-                }
-                for kd in 0..<3 { for x in 0..<4 {
-                    let t = apply(alongW[(kd * 3) * 4 + x], alongW[(kd * 3 + 1) * 4 + x], alongW[(kd * 3 + 2) * 4 + x])
-                    alongH[(kd * 4) * 4 + x] = t.0; alongH[(kd * 4 + 1) * 4 + x] = t.1
-                    alongH[(kd * 4 + 2) * 4 + x] = t.2; alongH[(kd * 4 + 3) * 4 + x] = t.3
-                }}
-                for yx in 0..<16 {
-                    let t = apply(alongH[yx], alongH[16 + yx], alongH[32 + yx])
-                    local[yx * block + pair] = t.0
-                    local[(16 + yx) * block + pair] = t.1
-                    local[(32 + yx) * block + pair] = t.2
-                    local[(48 + yx) * block + pair] = t.3
-                }
+        PairBlocks<T>.write(pairs: cout * cin, points: points, into: u) { pair, put in
+            let k = g + pair * 27
+            for r in 0..<9 {   // (kd, kh) rows along kw
+                let t = apply(k[r * 3], k[r * 3 + 1], k[r * 3 + 2])
+                alongW[r * 4] = t.0; alongW[r * 4 + 1] = t.1; alongW[r * 4 + 2] = t.2; alongW[r * 4 + 3] = t.3
             }
-            local.withUnsafeBufferPointer { l in
-                for xi in 0..<points { (u + xi * plane + first).update(from: l.baseAddress! + xi * block, count: count) }
+            for kd in 0..<3 { for x in 0..<4 {
+                let t = apply(alongW[(kd * 3) * 4 + x], alongW[(kd * 3 + 1) * 4 + x], alongW[(kd * 3 + 2) * 4 + x])
+                alongH[(kd * 4) * 4 + x] = t.0; alongH[(kd * 4 + 1) * 4 + x] = t.1
+                alongH[(kd * 4 + 2) * 4 + x] = t.2; alongH[(kd * 4 + 3) * 4 + x] = t.3
+            }}
+            for yx in 0..<16 {
+                let t = apply(alongH[yx], alongH[16 + yx], alongH[32 + yx])
+                put(yx, t.0); put(16 + yx, t.1); put(32 + yx, t.2); put(48 + yx, t.3)
             }
         }
     }
@@ -238,7 +88,7 @@ enum Winograd3 {
     /// this row's y = 2, 3 after the z step: the z-transformed lines sit in four slots per
     /// (half, z) that are renamed from row to row instead of copied, and the y step writes apart.
     static func transformInput<T: NetScalar>(
-        _ src: UnsafePointer<T>, grid: TileGrid, rows: Range<Int>, lines: UnsafeMutablePointer<T>, lineLength: Int,
+        _ src: UnsafePointer<T>, grid: WinogradGrid, rows: Range<Int>, lines: UnsafeMutablePointer<T>, lineLength: Int,
         into v: UnsafeMutablePointer<T>, planeStride: Int
     ) {
         let dims = grid.dims
@@ -330,7 +180,7 @@ enum Winograd3 {
     /// the input: z and y combine whole plane rows, x gives each output line's even and odd
     /// voxels.
     static func transformOutput<T: NetScalar>(
-        _ m: UnsafePointer<T>, planeStride: Int, grid: TileGrid, rows: Range<Int>,
+        _ m: UnsafePointer<T>, planeStride: Int, grid: WinogradGrid, rows: Range<Int>,
         lines: UnsafeMutablePointer<T>, into out: UnsafeMutablePointer<T>, accumulate: Bool
     ) {
         let dims = grid.dims

@@ -6,12 +6,15 @@ import Foundation
 /// are 3.4 per voxel instead of 8, so the memory-bound transforms move less. Interpolation
 /// points 0, ±1, ±2 and ∞ (Lavin & Gray 2016). Its coefficients (up to 8 and down to 1/24) cost
 /// precision: about 4e-6 relative error per Float layer of 32 input channels, ten times F(2,3)'s.
-///
-/// Shapes as `Winograd3.forward`: Cin input channel pointers of `dims`, weights [Cout, Cin·27],
-/// outputs [Cout, dims] in contiguous blocks.
-enum Winograd4 {
+/// The passes are `Winograd`'s; this file and `Winograd4Gradient.swift` hold the tile and its
+/// transforms.
+enum Winograd4: Winograd {
+    static var tileSize: Int { 4 }
     /// Points of a transformed tile (6×6×6); ξ = (z·6 + y)·6 + x.
-    static let points = 216
+    static var points: Int { 216 }
+    static var minimumTiles: Int { 64 }
+    /// The input's 2 × 144 phase lines; the weight gradient's 304 runs of `w` fit in 320.
+    static var lineBuffers: Int { 320 }
 
     /// Whether F(4,3) is the fastest convolution for a layer: from 8 channels in and out and 32
     /// voxels along every axis. Measured one layer at a time (`tutor bench teacher --channels C
@@ -29,93 +32,6 @@ enum Winograd4 {
     /// `TUTOR_CONV=f23` keeps F(2,3) for every Winograd layer, to compare them in benchmarks.
     nonisolated(unsafe) static var enabled = ProcessInfo.processInfo.environment["TUTOR_CONV"] != "f23"
 
-    static func forward<T: NetScalar>(
-        input: [UnsafePointer<T>], dims: Dims, weights: UnsafePointer<T>,
-        outputs: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool, scratch: Scratch<T>
-    ) {
-        let cin = input.count
-        let cout = outputs.reduce(0) { $0 + $1.1 }
-        let u = Winograd3.PointWeights<T>(m: cout, k: cin, points: points) {
-            transformWeights(weights, cout: cout, cin: cin, into: $0)
-        }
-        let outChannels = outputs.flatMap { block in (0..<block.1).map { block.0 + $0 * dims.count } }
-        forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
-            let layout = unit.layout
-            u.multiply(unit.v, planeStride: layout.inputPlane, columns: layout.columns, tiles: unit.tiles,
-                       into: unit.m, planeStride: layout.outputPlane)
-            for co in 0..<cout {
-                transformOutput(unit.m + co * layout.columns, planeStride: layout.outputPlane, grid: unit.grid,
-                                rows: unit.rows, lines: unit.lines, into: outChannels[co], accumulate: accumulate)
-            }
-        }
-    }
-
-    /// The output's 4×4×4 tiles: `d × h` rows of `w` tiles, numbered depth-major like voxels.
-    struct TileGrid {
-        let dims: Dims
-        let d: Int, h: Int, w: Int
-        var rows: Int { d * h }
-        init(_ dims: Dims) {
-            self.dims = dims
-            d = (dims.a + 3) / 4; h = (dims.b + 3) / 4; w = (dims.c + 3) / 4
-        }
-    }
-
-    /// One worker's scratch, as `Winograd3.UnitLayout`: V[216][Cin][columns], M[216][Cout][columns],
-    /// then 320 line buffers for the transforms (the input's 288, the
-    /// weight gradient's 304 runs of `w`).
-    struct UnitLayout {
-        let rowsPerUnit: Int, columns: Int
-        let inputPlane: Int, outputPlane: Int, lineLength: Int
-        var inputPlanes: Int { points * inputPlane }
-        var outputPlanes: Int { points * outputPlane }
-        var scratchCount: Int { inputPlanes + outputPlanes + 320 * lineLength }
-
-        /// Rows per unit: about 512 KB of transformed values (for L2), at least `minimumTiles` per
-        /// product, two units per worker.
-        init(grid: TileGrid, cin: Int, cout: Int, workers: Int) {
-            let tiles = max(UnitLayout.minimumTiles, (1 << 17) / points / max(cin + cout, 1))
-            var rows = max(1, tiles / grid.w)
-            rows = min(rows, max(1, grid.rows / (2 * workers)))
-            rowsPerUnit = rows
-            columns = (rows * grid.w + 15) / 16 * 16
-            inputPlane = cin * columns + 16
-            outputPlane = cout * columns + 16
-            lineLength = grid.w + 9
-        }
-        static let minimumTiles = 64
-    }
-
-    struct Unit<T: NetScalar> {
-        let grid: TileGrid, layout: UnitLayout, rows: Range<Int>
-        let v: UnsafeMutablePointer<T>, m: UnsafeMutablePointer<T>, lines: UnsafeMutablePointer<T>
-        let worker: Int
-        var tiles: Int { rows.count * grid.w }
-    }
-
-    /// Runs `body` for each unit of tile rows of `dims`, its input already transformed, on
-    /// `Engine.threads` workers.
-    static func forEachUnit<T: NetScalar>(
-        input: [UnsafePointer<T>], dims: Dims, cout: Int, scratch: Scratch<T>, _ body: (Unit<T>) -> Void
-    ) {
-        let grid = TileGrid(dims)
-        let layout = UnitLayout(grid: grid, cin: input.count, cout: cout, workers: Engine.threads)
-        let units = (grid.rows + layout.rowsPerUnit - 1) / layout.rowsPerUnit
-        scratch.reserve(workers: Engine.threads, count: layout.scratchCount)
-        Engine.forEachTile(units) { index, worker in
-            let rows = (index * layout.rowsPerUnit)..<min(grid.rows, (index + 1) * layout.rowsPerUnit)
-            let v = scratch.block(worker)
-            let m = v + layout.inputPlanes
-            let unit = Unit(grid: grid, layout: layout, rows: rows, v: v, m: m, lines: m + layout.outputPlanes,
-                            worker: worker)
-            for ci in 0..<input.count {
-                transformInput(input[ci], grid: grid, rows: rows, lines: unit.lines, lineLength: layout.lineLength,
-                               into: v + ci * layout.columns, planeStride: layout.inputPlane)
-            }
-            body(unit)
-        }
-    }
-
     /// G along one axis: (g0, g1, g2) → (g0/4, −(g0 + g1 + g2)/6, −(g0 − g1 + g2)/6,
     /// g0/24 + g1/12 + g2/6, g0/24 − g1/12 + g2/6, g2), each written by `put(index, value)`.
     @inline(__always)
@@ -125,32 +41,21 @@ enum Winograd4 {
         put(3, a / 24 + b / 12 + c / 6); put(4, a / 24 - b / 12 + c / 6); put(5, c)
     }
 
-    /// U[ξ][co][ci] = (G ⊗ G ⊗ G) g[co][ci]. Pairs (co, ci) go in blocks of 64 through a local
-    /// [216][64] buffer, so that U is written in runs of 64 values: one value per pair straight
-    /// into its 216 planes touched a new page per write, which cost more than the whole product
-    /// for 128-channel layers.
+    /// U[ξ][co][ci] = (G ⊗ G ⊗ G) g[co][ci], written in runs of pairs (`PairBlocks`).
     static func transformWeights<T: NetScalar>(_ g: UnsafePointer<T>, cout: Int, cin: Int, into u: UnsafeMutablePointer<T>) {
-        let plane = cout * cin, block = 64
         var alongW = [T](repeating: 0, count: 54), alongH = [T](repeating: 0, count: 108)
-        var local = [T](repeating: 0, count: points * block)
-        for first in stride(from: 0, to: plane, by: block) {
-            let count = min(block, plane - first)
-            for pair in 0..<count {
-                let k = g + (first + pair) * 27
-                for r in 0..<9 {   // (kd, kh) rows along kw: [kd][kh][x]
-                    weightTransform(k[r * 3], k[r * 3 + 1], k[r * 3 + 2]) { alongW[r * 6 + $0] = $1 }
-                }
-                for kd in 0..<3 { for x in 0..<6 {   // along kh: [kd][y][x]
-                    weightTransform(alongW[(kd * 3) * 6 + x], alongW[(kd * 3 + 1) * 6 + x], alongW[(kd * 3 + 2) * 6 + x]) {
-                        alongH[(kd * 6 + $0) * 6 + x] = $1
-                    }
-                }}
-                for yx in 0..<36 {   // along kd: [z][y][x]
-                    weightTransform(alongH[yx], alongH[36 + yx], alongH[72 + yx]) { local[($0 * 36 + yx) * block + pair] = $1 }
-                }
+        PairBlocks<T>.write(pairs: cout * cin, points: points, into: u) { pair, put in
+            let k = g + pair * 27
+            for r in 0..<9 {   // (kd, kh) rows along kw: [kd][kh][x]
+                weightTransform(k[r * 3], k[r * 3 + 1], k[r * 3 + 2]) { alongW[r * 6 + $0] = $1 }
             }
-            local.withUnsafeBufferPointer { l in
-                for xi in 0..<points { (u + xi * plane + first).update(from: l.baseAddress! + xi * block, count: count) }
+            for kd in 0..<3 { for x in 0..<6 {   // along kh: [kd][y][x]
+                weightTransform(alongW[(kd * 3) * 6 + x], alongW[(kd * 3 + 1) * 6 + x], alongW[(kd * 3 + 2) * 6 + x]) {
+                    alongH[(kd * 6 + $0) * 6 + x] = $1
+                }
+            }}
+            for yx in 0..<36 {   // along kd: [z][y][x]
+                weightTransform(alongH[yx], alongH[36 + yx], alongH[72 + yx]) { put($0 * 36 + yx, $1) }
             }
         }
     }
@@ -194,7 +99,7 @@ enum Winograd4 {
     /// Q0[t], Q1[t], Q2[t], Q3[t], Q0[t + 1], Q1[t + 1]; z and y combine lines, and x writes each
     /// point's plane row in one run.
     static func transformInput<T: NetScalar>(
-        _ src: UnsafePointer<T>, grid: TileGrid, rows: Range<Int>, lines: UnsafeMutablePointer<T>, lineLength: Int,
+        _ src: UnsafePointer<T>, grid: WinogradGrid, rows: Range<Int>, lines: UnsafeMutablePointer<T>, lineLength: Int,
         into v: UnsafeMutablePointer<T>, planeStride: Int
     ) {
         let dims = grid.dims, n = grid.w + 1
@@ -288,7 +193,7 @@ enum Winograd4 {
     /// out (+)= (Aᵀ ⊗ Aᵀ ⊗ Aᵀ) M[·][column] for each tile in `rows` of one output channel: a
     /// tile's 216 products become its 4×4×4 outputs (those inside the volume).
     static func transformOutput<T: NetScalar>(
-        _ m: UnsafePointer<T>, planeStride: Int, grid: TileGrid, rows: Range<Int>,
+        _ m: UnsafePointer<T>, planeStride: Int, grid: WinogradGrid, rows: Range<Int>,
         lines: UnsafeMutablePointer<T>, into out: UnsafeMutablePointer<T>, accumulate: Bool
     ) {
         let dims = grid.dims, w = grid.w

@@ -1,91 +1,6 @@
-/// The weight gradient of `Winograd4.forward` in its transformed space, as
-/// `Winograd3.weightGradient`: dM = A₃ dY per tile (the adjoint of the output transform, 4 → 6
-/// along each axis), dU[ξ] = Σ_tiles dM[ξ]·V[ξ]ᵀ (216 products), dW = Gᵀ₃ dU.
-///
-/// Shapes as `Conv3.weightGradient` at stride 1: Cin input channel pointers of `dims`,
-/// dOutput [Cout, dims], dWeights [Cout, Cin·27] (added to).
+/// F(4,3)'s adjoint transforms, for the weight gradient (`Winograd.weightGradient`): dM = A₃ dY
+/// per tile (the adjoint of the output transform, 4 → 6 along each axis) and dW = Gᵀ₃ dU.
 extension Winograd4 {
-    static func weightGradient<T: NetScalar>(
-        input: [UnsafePointer<T>], dims: Dims, dOutput: UnsafePointer<T>, cout: Int,
-        dWeights: UnsafeMutablePointer<T>, scratch: Scratch<T>
-    ) {
-        let partials = Partials<T>(workers: Engine.threads, count: points * cout * input.count)
-        forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
-            addWeightGradient(unit, dOutput: dOutput, cout: cout, cin: input.count, into: partials.block(unit.worker))
-        }
-        finishWeightGradient(partials, cout: cout, cin: input.count, addingTo: dWeights)
-    }
-
-    /// The weight gradient and the input gradient in one pass over the tile rows, as
-    /// `Winograd3.backward`: each unit reads its dY rows once for both (dM for dW, then dY's own
-    /// input transform for dX, the stride-1 conv of dY with the kernel flipped and its channel
-    /// axes swapped). dInput splits Cin into contiguous blocks; with `accumulate` false it is
-    /// overwritten.
-    static func backward<T: NetScalar>(
-        input: [UnsafePointer<T>], dims: Dims, weights: UnsafePointer<T>, dOutput: UnsafePointer<T>, cout: Int,
-        dWeights: UnsafeMutablePointer<T>, dInput: [(UnsafeMutablePointer<T>, Int)], accumulate: Bool,
-        scratch: Scratch<T>
-    ) {
-        let cin = input.count
-        let flipped = Conv3.flippedWeights(weights, cout: cout, cin: cin)
-        let uFlipped = Winograd3.PointWeights<T>(m: cin, k: cout, points: points) {   // [ξ][ci][co]
-            transformWeights(flipped.pointer, cout: cin, cin: cout, into: $0)
-        }
-        let dInputChannels = dInput.flatMap { block in (0..<block.1).map { block.0 + $0 * dims.count } }
-        let partials = Partials<T>(workers: Engine.threads, count: points * cout * cin)
-        forEachUnit(input: input, dims: dims, cout: cout, scratch: scratch) { unit in
-            let layout = unit.layout
-            addWeightGradient(unit, dOutput: dOutput, cout: cout, cin: cin, into: partials.block(unit.worker))
-            // dX: dY's V (Cout channels, into m's planes), times the flipped kernel, into v's
-            // planes (Cin channels), then the output transform onto dInput.
-            for co in 0..<cout {
-                transformInput(dOutput + co * dims.count, grid: unit.grid, rows: unit.rows, lines: unit.lines,
-                               lineLength: layout.lineLength, into: unit.m + co * layout.columns,
-                               planeStride: layout.outputPlane)
-            }
-            uFlipped.multiply(unit.m, planeStride: layout.outputPlane, columns: layout.columns, tiles: unit.tiles,
-                              into: unit.v, planeStride: layout.inputPlane)
-            for ci in 0..<cin {
-                transformOutput(unit.v + ci * layout.columns, planeStride: layout.inputPlane, grid: unit.grid,
-                                rows: unit.rows, lines: unit.lines, into: dInputChannels[ci], accumulate: accumulate)
-            }
-        }
-        finishWeightGradient(partials, cout: cout, cin: cin, addingTo: dWeights)
-    }
-
-    /// One unit's share of dU: dM (into unit.m) from its dY rows, then dU[ξ] += dM[ξ]·V[ξ]ᵀ.
-    private static func addWeightGradient<T: NetScalar>(
-        _ unit: Unit<T>, dOutput: UnsafePointer<T>, cout: Int, cin: Int, into dU: UnsafeMutablePointer<T>
-    ) {
-        let layout = unit.layout, n = unit.grid.dims.count
-        for co in 0..<cout {
-            transformOutputAdjoint(dOutput + co * n, grid: unit.grid, rows: unit.rows, lines: unit.lines,
-                                   into: unit.m + co * layout.columns, planeStride: layout.outputPlane)
-        }
-        let kernel = Winograd3.kernelTakes(T.self, rows: cout, k: cin)
-        for xi in 0..<points {
-            if kernel {
-                LinesKernel.gradient(dy: unit.m + xi * layout.outputPlane, lddy: layout.columns, m: cout,
-                                     lines: unit.v + xi * layout.inputPlane, ldb: layout.columns, k: cin,
-                                     columns: unit.tiles, taps: 1, into: dU + xi * cout * cin)
-            } else {
-                T.gemm(transA: false, transB: true, m: cout, n: cin, k: unit.tiles,
-                       alpha: 1, a: unit.m + xi * layout.outputPlane, lda: layout.columns,
-                       b: unit.v + xi * layout.inputPlane, ldb: layout.columns,
-                       beta: 1, c: dU + xi * cout * cin, ldc: cin)
-            }
-        }
-    }
-
-    /// dW += Gᵀ₃ (Σ workers' dU).
-    private static func finishWeightGradient<T: NetScalar>(
-        _ partials: Partials<T>, cout: Int, cin: Int, addingTo dWeights: UnsafeMutablePointer<T>
-    ) {
-        let dU = Buffer<T>(count: points * cout * cin, zeroed: true)
-        partials.add(into: dU.pointer)
-        transformWeightsAdjoint(dU.pointer, cout: cout, cin: cin, addingTo: dWeights)
-    }
-
     /// A along one axis on whole runs, 4 → 6: with e = y0 + y2, o = y1 + y3, E = y0 + 4y2,
     /// O = 2y1 + 8y3: (y0, e + o, e − o, E + O, E − O, y3).
     @inline(__always)
@@ -115,7 +30,7 @@ extension Winograd4 {
     /// for the tiles in `rows` of one output channel. Each of a tile row's 16 dY lines is split
     /// into four phases P_j[t] = dy[4t + j], then expanded along x, y and z.
     static func transformOutputAdjoint<T: NetScalar>(
-        _ dy: UnsafePointer<T>, grid: TileGrid, rows: Range<Int>, lines: UnsafeMutablePointer<T>,
+        _ dy: UnsafePointer<T>, grid: WinogradGrid, rows: Range<Int>, lines: UnsafeMutablePointer<T>,
         into dM: UnsafeMutablePointer<T>, planeStride: Int
     ) {
         let dims = grid.dims, w = grid.w
@@ -172,33 +87,24 @@ extension Winograd4 {
         return (d0 / 4 - s12 / 6 + s34 / 24, (d2 - d1) / 6 + (d3 - d4) / 12, (s34 - s12) / 6 + d5)
     }
 
-    /// dW[co][ci] += (Gᵀ ⊗ Gᵀ ⊗ Gᵀ) dU[·][co][ci]. Pairs go in blocks of 64, read from dU in runs
-    /// (as `transformWeights` writes U).
+    /// dW[co][ci] += (Gᵀ ⊗ Gᵀ ⊗ Gᵀ) dU[·][co][ci], dU read in runs of pairs (`PairBlocks`).
     static func transformWeightsAdjoint<T: NetScalar>(
         _ dU: UnsafePointer<T>, cout: Int, cin: Int, addingTo dW: UnsafeMutablePointer<T>
     ) {
-        let plane = cout * cin, block = 64
-        var local = [T](repeating: 0, count: points * block)
         var alongZ = [T](repeating: 0, count: 108), alongY = [T](repeating: 0, count: 54)
-        for first in stride(from: 0, to: plane, by: block) {
-            let count = min(block, plane - first)
-            local.withUnsafeMutableBufferPointer { l in
-                for xi in 0..<points { (l.baseAddress! + xi * block).update(from: dU + xi * plane + first, count: count) }
+        PairBlocks<T>.read(pairs: cout * cin, points: points, from: dU) { pair, value in
+            for yx in 0..<36 {   // z: 6 → 3, into [kd][y][x]
+                let t = weightAdjoint { value($0 * 36 + yx) }
+                alongZ[yx] = t.0; alongZ[36 + yx] = t.1; alongZ[72 + yx] = t.2
             }
-            for pair in 0..<count {
-                for yx in 0..<36 {   // z: 6 → 3, into [kd][y][x]
-                    let t = weightAdjoint { local[($0 * 36 + yx) * block + pair] }
-                    alongZ[yx] = t.0; alongZ[36 + yx] = t.1; alongZ[72 + yx] = t.2
-                }
-                for kd in 0..<3 { for x in 0..<6 {   // y: 6 → 3, into [kd][kh][x]
-                    let t = weightAdjoint { alongZ[(kd * 6 + $0) * 6 + x] }
-                    alongY[(kd * 3) * 6 + x] = t.0; alongY[(kd * 3 + 1) * 6 + x] = t.1; alongY[(kd * 3 + 2) * 6 + x] = t.2
-                }}
-                let g = dW + (first + pair) * 27
-                for r in 0..<9 {   // x: 6 → 3, into [kd][kh][kw]
-                    let t = weightAdjoint { alongY[r * 6 + $0] }
-                    g[r * 3] += t.0; g[r * 3 + 1] += t.1; g[r * 3 + 2] += t.2
-                }
+            for kd in 0..<3 { for x in 0..<6 {   // y: 6 → 3, into [kd][kh][x]
+                let t = weightAdjoint { alongZ[(kd * 6 + $0) * 6 + x] }
+                alongY[(kd * 3) * 6 + x] = t.0; alongY[(kd * 3 + 1) * 6 + x] = t.1; alongY[(kd * 3 + 2) * 6 + x] = t.2
+            }}
+            let g = dW + pair * 27
+            for r in 0..<9 {   // x: 6 → 3, into [kd][kh][kw]
+                let t = weightAdjoint { alongY[r * 6 + $0] }
+                g[r * 3] += t.0; g[r * 3 + 1] += t.1; g[r * 3 + 2] += t.2
             }
         }
     }
