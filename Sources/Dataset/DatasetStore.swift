@@ -14,8 +14,23 @@ public final class DatasetStore: @unchecked Sendable {
     public static let indexName = "tutor.sqlite"
     public static let casesFolder = "cases"
 
-    /// The user recorded for changes when none is given: `$USER`, else `unknown`.
-    public static var defaultUser: String { ProcessInfo.processInfo.environment["USER"] ?? "unknown" }
+    /// The user recorded for changes when none is given (`defaultUser(environment:)` of this process).
+    public static var defaultUser: String { defaultUser(environment: ProcessInfo.processInfo.environment) }
+
+    /// `$USER`, else `$LOGNAME`, else the account name of the process's user id (sessions started
+    /// by `docker exec`, cron or systemd often set neither variable, and the audit log should still
+    /// say who it was), else `uid N`.
+    public static func defaultUser(environment: [String: String]) -> String {
+        for key in ["USER", "LOGNAME"] { if let name = environment[key], !name.isEmpty { return name } }
+        let uid = getuid()
+        var entry = passwd(), result: UnsafeMutablePointer<passwd>? = nil
+        var buffer = [CChar](repeating: 0, count: 4096)
+        if getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name {
+            let account = String(cString: name)
+            if !account.isEmpty { return account }
+        }
+        return "uid \(uid)"
+    }
 
     private init(root: String, pool: any DatabaseWriter) {
         self.root = root

@@ -4,6 +4,22 @@ import Dataset
 import Volumes
 
 final class StoreTests: DatasetTestCase {
+    /// The audit log's default user: $USER, $LOGNAME, then the account of the process's uid, which
+    /// `getpwuid` knows even where a session sets neither variable.
+    func testDefaultUserFallsBackFromUserToLognameToTheAccount() {
+        XCTAssertEqual(DatasetStore.defaultUser(environment: ["USER": "ann", "LOGNAME": "bob"]), "ann")
+        XCTAssertEqual(DatasetStore.defaultUser(environment: ["USER": "", "LOGNAME": "bob"]), "bob")
+        let account = DatasetStore.defaultUser(environment: [:])
+        XCTAssertFalse(account.isEmpty)
+        XCTAssertNotEqual(account, "unknown")
+        if let passwd = try? String(contentsOfFile: "/etc/passwd", encoding: .utf8) {
+            let uid = String(getuid())
+            let mine = passwd.split(separator: "\n").map { $0.split(separator: ":", omittingEmptySubsequences: false) }
+                .first { $0.count > 2 && $0[2] == Substring(uid) }
+            if let mine { XCTAssertEqual(account, String(mine[0])) }
+        }
+    }
+
     func testImportsStrongWeakAndImageOnlyCasesAndCountsThem() throws {
         let store = try makeStore()
         try writeImage("ct.nii.gz")

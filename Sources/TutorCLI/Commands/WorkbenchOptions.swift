@@ -23,7 +23,7 @@ struct WorkbenchOptions: ParsableArguments {
     @Option(help: "How masks are proposed: net (the teacher network) or threshold (the classical baseline). By default the network (--weights, or the bundled teacher); the threshold when no weights can be found.")
     var method: TeacherMethod?
 
-    @Option(help: "Your name in the dataset's audit log (default: $USER).")
+    @Option(help: "Your name in the dataset's audit log (default: $USER, else $LOGNAME, else your account name).")
     var user: String?
 
     /// The teacher the workbench asks for masks.

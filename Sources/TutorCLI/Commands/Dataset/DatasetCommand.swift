@@ -18,6 +18,6 @@ struct DatasetCommand: ParsableCommand {
 
 /// The user recorded for changes.
 struct UserOption: ParsableArguments {
-    @Option(help: "Who is making the change, for the audit log (default: $USER).")
+    @Option(help: "Who is making the change, for the audit log (default: $USER, else $LOGNAME, else your account name).")
     var user: String = DatasetStore.defaultUser
 }

@@ -24,7 +24,7 @@ struct PseudoLabelCommand: ParsableCommand {
     @Option(help: "Teacher weights (.safetensors); default: the bundled teacher.") var weights: String?
     @Option(help: "net (the teacher network) or threshold (the classical baseline); default: net if weights exist.")
     var method: String?
-    @Option(help: "The user recorded in the audit log (default: $USER).") var user: String = DatasetStore.defaultUser
+    @Option(help: "The user recorded in the audit log (default: $USER, else $LOGNAME, else your account name).") var user: String = DatasetStore.defaultUser
     @Flag(help: "Then compute review priorities (teacher vs student disagreement) for the pending proposals.")
     var prioritise = false
     @Option(help: "The student for --prioritise (.safetensors; implies it); default: the bundled student.")
