@@ -51,19 +51,21 @@ public struct TrainingBook {
     /// Books one validation; true when training should stop (patience spent, or `outOfTime`).
     public mutating func record(_ line: TrainingLogLine, trainer: Trainer, outOfTime: Bool,
                                 progress: (String) -> Void) throws -> Bool {
-        let improved = (line.validationDSC ?? 0) > best
-        if improved { best = line.validationDSC ?? 0; stale = 0 } else { stale += 1 }
+        // Without validation cases nothing is judged: no best score, and only --samples and
+        // --minutes stop the run (patience used to count every check as "not improved").
+        let improved = line.validationDSC.map { $0 > best } ?? false
+        if let dsc = line.validationDSC { if improved { best = dsc; stale = 0 } else { stale += 1 } }
         trainer.net.info["train.samples"] = String(line.samples)
-        trainer.net.info["train.best_dsc"] = String(best)
+        if best >= 0 { trainer.net.info["train.best_dsc"] = String(best) }
         try trainer.saveCheckpoint(to: checkpointURL)
         // Without validation cases every checkpoint's weights are "the best".
         if improved || line.validationDSC == nil { try trainer.net.save(to: bestURL) }
         try append(line)
         let perSample = line.seconds / Double(max(line.samples - firstSample, 1))
         let eta = min(Double(schedule.maxSamples - line.samples) * perSample, schedule.maxMinutes * 60 - line.seconds)
-        progress(String(format: "sample %d/%d  loss %.3f  val DSC %@  best %.3f  %.2f s/sample  ETA %@",
+        progress(String(format: "sample %d/%d  loss %.3f  val DSC %@  best %@  %.2f s/sample  ETA %@",
                         line.samples, schedule.maxSamples, line.loss, line.validationDSC.map { String(format: "%.3f", $0) } ?? "-",
-                        best, perSample, formatDuration(eta)))
+                        best >= 0 ? String(format: "%.3f", best) : "-", perSample, formatDuration(eta)))
         if stale >= schedule.patience { progress("validation DSC has not improved for \(stale) checks: stopping"); return true }
         if outOfTime { progress("time budget of \(schedule.maxMinutes) min reached: stopping"); return true }
         return false

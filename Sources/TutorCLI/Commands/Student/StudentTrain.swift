@@ -32,6 +32,9 @@ struct StudentTrain: ParsableCommand {
         let log = { (line: String) in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
         let trainSamples = loadSamples(train, log: log), validationSamples = loadSamples(validation, log: log)
         log("loaded \(train.count) training cases (\(train.filter(\.pseudo).count) pseudo-strong, \(trainSamples.count) lungs), \(validation.count) validation cases")
+        if validationSamples.isEmpty {
+            log("no validation cases: training runs for the whole --samples / --minutes budget and the last weights are kept")
+        }
         let training = try StudentTraining(options: try budget.options(v), train: trainSamples, validation: validationSamples,
                                            folder: URL(fileURLWithPath: out))
         try training.run(resume: resume, progress: log)
