@@ -91,15 +91,17 @@ enum Conv3 {
         dOutput: UnsafePointer<T>, cout: Int, dWeights: UnsafeMutablePointer<T>,
         dInput: [(UnsafeMutablePointer<T>, Int)]?, accumulate: Bool, scratch: Scratch<T>
     ) {
-        if let dInput, method(stride: stride, cin: input.count, cout: cout, dims: inDims) == .winograd4 {
-            Winograd4.backward(input: input, dims: inDims, weights: weights, dOutput: dOutput, cout: cout,
-                               dWeights: dWeights, dInput: dInput, accumulate: accumulate, scratch: scratch)
-            return
-        }
-        if let dInput, method(stride: stride, cin: input.count, cout: cout, dims: inDims) == .winograd {
-            Winograd3.backward(input: input, dims: inDims, weights: weights, dOutput: dOutput, cout: cout,
-                               dWeights: dWeights, dInput: dInput, accumulate: accumulate, scratch: scratch)
-            return
+        if let dInput {
+            switch method(stride: stride, cin: input.count, cout: cout, dims: inDims) {
+            case .winograd4:
+                return Winograd4.backward(input: input, dims: inDims, weights: weights, dOutput: dOutput, cout: cout,
+                                          dWeights: dWeights, dInput: dInput, accumulate: accumulate, scratch: scratch)
+            case .winograd:
+                return Winograd3.backward(input: input, dims: inDims, weights: weights, dOutput: dOutput, cout: cout,
+                                          dWeights: dWeights, dInput: dInput, accumulate: accumulate, scratch: scratch)
+            case .shiftedLines, .im2col:
+                break
+            }
         }
         weightGradient(input: input, inDims: inDims, stride: stride, dOutput: dOutput, cout: cout,
                        dWeights: dWeights, scratch: scratch)
