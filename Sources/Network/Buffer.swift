@@ -60,12 +60,6 @@ final class BufferPool<T: NetScalar>: @unchecked Sendable {
         free[count, default: []].append(pointer)
     }
 
-    func drain() {
-        lock.lock(); defer { lock.unlock() }
-        freeAll()
-        dims = nil
-    }
-
     private func freeAll() {
         for blocks in free.values { for b in blocks { b.deallocate() } }
         free = [:]
