@@ -113,7 +113,8 @@ enum Winograd4: Winograd {
                 let q0 = line(0, 0, z, y), q1 = line(0, 1, z, y), q2 = line(0, 2, z, y), q3 = line(0, 3, z, y)
                 let iz = z0 + z, iy = y0 + y
                 guard iz >= 0 && iz < dims.a && iy >= 0 && iy < dims.b else {
-                    for q in [q0, q1, q2, q3] { q.update(repeating: 0, count: n) }
+                    q0.update(repeating: 0, count: n); q1.update(repeating: 0, count: n)
+                    q2.update(repeating: 0, count: n); q3.update(repeating: 0, count: n)
                     continue
                 }
                 let source = src + (iz * dims.b + iy) * dims.c

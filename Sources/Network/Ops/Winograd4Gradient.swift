@@ -44,7 +44,7 @@ extension Winograd4 {
             for z in 0..<4 { for y in 0..<4 {
                 let q0 = phase(z, y, 0), q1 = phase(z, y, 1), q2 = phase(z, y, 2), q3 = phase(z, y, 3)
                 guard z0 + z < dims.a && y0 + y < dims.b else {
-                    for q in [q0, q1, q2, q3] { q.update(repeating: 0, count: w) }
+                    q0.update(repeating: 0, count: 4 * w)   // the four phases lie one after the other
                     continue
                 }
                 let line = dy + ((z0 + z) * dims.b + y0 + y) * dims.c
