@@ -85,8 +85,10 @@ final class UNetGraph<T: NetScalar> {
             let prefix = UNetConfig.decoderPrefix(k)
             // Inference frees each skip as soon as the last decoder that reads it is done with it.
             let top = decode(prefix, bottom: bottom, bottomDims: d, skips: &skips, releaseSkips: k == running - 1, state: state)
-            Head.forward(x: top.pointer, cin: c[0], spatial: dims.count, weights: param("\(prefix)head.weight"),
-                         bias: param("\(prefix)head.bias"), cout: hc, p: p.pointer + k * hc * dims.count)
+            timed("\(prefix)head", training ? .training : .forward) {
+                Head.forward(x: top.pointer, cin: c[0], spatial: dims.count, weights: param("\(prefix)head.weight"),
+                             bias: param("\(prefix)head.bias"), cout: hc, p: p.pointer + k * hc * dims.count)
+            }
             state?.headInputs.append(top)
         }
         state?.output = p
@@ -185,9 +187,11 @@ final class UNetGraph<T: NetScalar> {
         for (k, headInput) in state.headInputs.enumerated() {
             let prefix = UNetConfig.decoderPrefix(k), channel = k * hc * n0
             let dTop = Buffer<T>(count: c[0] * n0, pool: pool)
-            Head.backward(x: headInput.pointer, cin: c[0], spatial: n0, weights: param("\(prefix)head.weight"), cout: hc,
-                          p: p.pointer + channel, dp: dp.pointer + channel, dWeights: grad("\(prefix)head.weight"),
-                          dBias: grad("\(prefix)head.bias"), dx: dTop.pointer)
+            timed("\(prefix)head", .backward) {
+                Head.backward(x: headInput.pointer, cin: c[0], spatial: n0, weights: param("\(prefix)head.weight"), cout: hc,
+                              p: p.pointer + channel, dp: dp.pointer + channel, dWeights: grad("\(prefix)head.weight"),
+                              dBias: grad("\(prefix)head.bias"), dx: dTop.pointer)
+            }
             let dDeepest = decoderBackward(prefix, state, dTop: dTop, dSkips: &dSkips)
             if let sum = dBottom {
                 for j in 0..<sum.count { sum.pointer[j] += dDeepest.pointer[j] }
