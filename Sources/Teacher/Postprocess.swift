@@ -18,6 +18,8 @@ import Volumes
 ///
 /// Works on the sub-block `lower…upper` (original voxel indices, inclusive) only, since the
 /// tumour cannot leave its boxes; the result is OR-ed into `mask` (so several tumours add up).
+/// The probabilities may cover just a block of the grid (`TeacherCrop.paste(_:region:block:_:)`):
+/// their voxel (0, 0, 0) is the original voxel `origin`.
 ///
 /// The default rule was chosen on phantoms of a tuning series (Docs/teacher.md).
 public struct Postprocess: Sendable {
@@ -50,14 +52,15 @@ public struct Postprocess: Sendable {
                   agreement: parts.count == 4 ? unit(parts[3]) : nil)
     }
 
-    public func apply(probabilities p: Volume, boxes: ObjectBoxes?, lower: SIMD3<Int>, upper: SIMD3<Int>,
-                      hu: Volume? = nil, into mask: inout Volume) {
-        let lo = pointwiseMax(lower, .zero)
-        let hi = pointwiseMin(upper, SIMD3(p.size.i - 1, p.size.j - 1, p.size.k - 1))
+    public func apply(probabilities: Volume, origin: SIMD3<Int> = .zero, boxes: ObjectBoxes?, lower: SIMD3<Int>,
+                      upper: SIMD3<Int>, hu: Volume? = nil, into mask: inout Volume) {
+        let p = PlacedBlock(volume: probabilities, origin: origin)
+        let lo = pointwiseMax(lower, pointwiseMax(origin, .zero))
+        let hi = pointwiseMin(pointwiseMin(upper, p.upper), SIMD3(mask.size.i - 1, mask.size.j - 1, mask.size.k - 1))
         guard lo.x <= hi.x, lo.y <= hi.y, lo.z <= hi.z else { return }
         let sub = GridSize(hi.x - lo.x + 1, hi.y - lo.y + 1, hi.z - lo.z + 1)
         let edge = huEdge(probabilities: p, hu: hu, boxes: boxes, lower: lo, upper: hi)
-        var block = Volume(size: sub, spacing: p.spacing)
+        var block = Volume(size: sub, spacing: probabilities.spacing)
         for c in 0..<sub.k { for b in 0..<sub.j { for a in 0..<sub.i {
             let i = lo.x + a, j = lo.y + b, k = lo.z + c
             let inside = boxes?.contains(i, j, k) ?? true
@@ -83,7 +86,7 @@ extension Postprocess {
     /// The HU values and the boxes' Otsu level (clamped as the threshold teacher clamps it) when
     /// the edge refinement applies: CT and boxes given, and the dense voxels agreeing with the
     /// network's mask to at least `agreement`. nil: the network's mask stands alone.
-    func huEdge(probabilities p: Volume, hu: Volume?, boxes: ObjectBoxes?, lower lo: SIMD3<Int>,
+    func huEdge(probabilities p: PlacedBlock, hu: Volume?, boxes: ObjectBoxes?, lower lo: SIMD3<Int>,
                 upper hi: SIMD3<Int>) -> (hu: Volume, level: Float)? {
         guard let hu, let boxes else { return nil }
         var values: [Float] = []
@@ -102,7 +105,7 @@ extension Postprocess {
 
     /// DSC, inside the boxes of the block `lo…hi`, between the network's mask (p > threshold) and
     /// the voxels denser than `level`; 1 when both are empty.
-    func denseAgreement(_ p: Volume, hu: Volume, level: Float, boxes: ObjectBoxes?, lower lo: SIMD3<Int>,
+    func denseAgreement(_ p: PlacedBlock, hu: Volume, level: Float, boxes: ObjectBoxes?, lower lo: SIMD3<Int>,
                         upper hi: SIMD3<Int>) -> Float {
         var both = 0, net = 0, dense = 0
         for k in lo.z...hi.z { for j in lo.y...hi.y { for i in lo.x...hi.x where boxes?.contains(i, j, k) ?? true {
@@ -117,7 +120,7 @@ extension Postprocess {
 
 /// Adds to `block` (a sub-block at `lower` of the original grid) every voxel 6-connected to it
 /// through voxels inside the boxes with HU above `level` and probability above `above`.
-func growDense(_ block: inout Volume, lower: SIMD3<Int>, probabilities p: Volume, hu: Volume, level: Float,
+func growDense(_ block: inout Volume, lower: SIMD3<Int>, probabilities p: PlacedBlock, hu: Volume, level: Float,
                boxes: ObjectBoxes?, above: Float) {
     let s = block.size
     var stack = (0..<s.count).filter { block.voxels[$0] > 0 }
@@ -134,6 +137,16 @@ func growDense(_ block: inout Volume, lower: SIMD3<Int>, probabilities p: Volume
             stack.append(n)
         }
     }
+}
+
+/// A block of values on the image's grid, read by original voxel indices: `volume`'s voxel
+/// (0, 0, 0) is the original voxel `origin`.
+struct PlacedBlock {
+    let volume: Volume
+    let origin: SIMD3<Int>
+    /// The last original voxel the block covers.
+    var upper: SIMD3<Int> { origin &+ SIMD3(volume.size.i - 1, volume.size.j - 1, volume.size.k - 1) }
+    subscript(i: Int, j: Int, k: Int) -> Float { volume[i - origin.x, j - origin.y, k - origin.z] }
 }
 
 /// Fills, on each axial slice, the background regions not connected (4-neighbours) to the slice's border.

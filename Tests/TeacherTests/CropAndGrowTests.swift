@@ -99,6 +99,28 @@ final class CropAndGrowTests: XCTestCase {
         XCTAssertEqual(volume(grow: 0.5), 216, "voxels the network rules out stay out")
     }
 
+    /// The probabilities of just the block the boxes span, placed by `origin`, give the mask that
+    /// the whole grid's give (with the HU edge and growing, which read neighbours).
+    func testPostprocessingABlockEqualsPostprocessingTheWholeGrid() {
+        let size = GridSize(24, 24, 24)
+        var hu = Volume(size: size, spacing: SIMD3(1, 1, 1)), p = Volume(size: size, spacing: SIMD3(1, 1, 1))
+        for k in 0..<24 { for j in 0..<24 { for i in 0..<24 {
+            let d = SIMD3(Double(i) - 12, Double(j) - 11, Double(k) - 12)
+            let r = (d * d).sum().squareRoot()
+            hu[i, j, k] = r < 5 ? 30 : (r < 6 ? -450 : -820)
+            p[i, j, k] = Float(max(0.01, min(0.99, 1.2 - r / 6)))
+        } } }
+        let box = boxes(x: 5...19, y: 4...18, slices: 6...18)
+        let lower = SIMD3(5, 4, 6), upper = SIMD3(19, 18, 18)
+        var block = Volume(size: GridSize(15, 15, 13), spacing: SIMD3(1, 1, 1))
+        for k in 0..<13 { for j in 0..<15 { for i in 0..<15 { block[i, j, k] = p[i + 5, j + 4, k + 6] } } }
+        var whole = Volume(size: size, spacing: SIMD3(1, 1, 1)), placed = whole
+        Postprocess().apply(probabilities: p, boxes: box, lower: lower, upper: upper, hu: hu, into: &whole)
+        Postprocess().apply(probabilities: block, origin: lower, boxes: box, lower: lower, upper: upper, hu: hu, into: &placed)
+        XCTAssertGreaterThan(whole.voxels.reduce(0, +), 300)
+        XCTAssertEqual(placed.voxels, whole.voxels)
+    }
+
     /// Ground glass around a small solid core: the dense voxels (the core) and the network's mask
     /// (the whole lesion) disagree, so the HU values must not cut the lesion down to its core;
     /// where the two agree, the HU edge decides, even against a sure network.

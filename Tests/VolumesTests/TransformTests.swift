@@ -111,6 +111,28 @@ final class TransformTests: XCTestCase {
         XCTAssertGreaterThan(inside, 1000)
     }
 
+    /// A proposal pastes only the block its boxes span: every voxel of it, and its place in the
+    /// world, must be the full paste's, also where the block runs past the crop.
+    func testPasteOfABlockIsThatBlockOfTheFullPaste() {
+        let v = linearVolume(GridSize(30, 26, 12), spacing: SIMD3(0.6, 0.7, 2.5))
+        let teacher = TeacherCrop(size: GridSize(16, 12, 10))
+        let (crop, region) = teacher.crop(v, centre: SIMD3(15, 13, 6), padding: 0)
+        for interpolation in [Interpolation.trilinear, .nearest] {
+            let full = teacher.paste(crop, region: region, interpolation: interpolation)
+            let lower = SIMD3(3, 9, 2), upper = SIMD3(29, 20, 11)
+            let block = teacher.paste(crop, region: region, block: lower, upper, interpolation: interpolation)
+            XCTAssertEqual(block.size, GridSize(27, 12, 10))
+            XCTAssertEqual(block.affine.apply(.zero), full.affine.apply(SIMD3<Double>(lower)))
+            var nonzero = 0, zero = 0
+            for k in 0..<10 { for j in 0..<12 { for i in 0..<27 {
+                XCTAssertEqual(block[i, j, k], full[i + 3, j + 9, k + 2])
+                if block[i, j, k] == 0 { zero += 1 } else { nonzero += 1 }
+            } } }
+            XCTAssertGreaterThan(nonzero, 500, "the block overlaps the crop")
+            XCTAssertGreaterThan(zero, 100, "and runs past it")
+        }
+    }
+
     func testCropAndPasteOfASoftMaskRestoresTheMask() {
         // A 10 mm ball on a typical CT grid, through the teacher's 1 × 1 × 1.5 mm space and back.
         var m = Volume(size: GridSize(48, 48, 16), spacing: SIMD3(0.7, 0.7, 2.5), storedType: "uint8")

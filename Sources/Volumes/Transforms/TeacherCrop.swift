@@ -58,19 +58,31 @@ public struct TeacherCrop: Sendable {
     /// `region`: each original voxel takes the crop's value at its centre, 0 outside the crop.
     /// Trilinear for probabilities (threshold afterwards), nearest for masks.
     public func paste(_ result: Volume, region: CropRegion, interpolation: Interpolation = .trilinear) -> Volume {
+        let s = region.grid.source
+        return paste(result, region: region, block: .zero, SIMD3(s.i - 1, s.j - 1, s.k - 1), interpolation: interpolation)
+    }
+
+    /// The part of `paste` inside the original grid's block `lower…upper` (voxel indices,
+    /// inclusive, within the grid): a volume of the block's size whose voxel (0, 0, 0) is the
+    /// original voxel `lower` (its affine says so). A proposal needs only the block its boxes span;
+    /// the whole grid would cost a full-size array per tumour (300 MB for a 512 × 512 × 300 scan).
+    public func paste(_ result: Volume, region: CropRegion, block lower: SIMD3<Int>, _ upper: SIMD3<Int>,
+                      interpolation: Interpolation = .trilinear) -> Volume {
         precondition(result.size == region.size, "paste needs a result of the crop's size")
-        let g = region.grid, src = g.source
-        func taps(_ n: Int, _ start: Int, _ count: Int, _ f: Double) -> AxisTaps {
+        let g = region.grid
+        let size = GridSize(upper.x - lower.x + 1, upper.y - lower.y + 1, upper.z - lower.z + 1)
+        func taps(_ n: Int, _ first: Int, _ start: Int, _ count: Int, _ f: Double) -> AxisTaps {
             AxisTaps(count: n, sourceCount: count, interpolation) { o in
-                let p = Double(o) / f - Double(start)
+                let p = Double(first + o) / f - Double(start)
                 return p >= -0.5 && p < Double(count) - 0.5 ? p : nil
             }
         }
-        let voxels = sampleSeparable(result.voxels, from: result.size, to: src,
-                                     x: taps(src.i, region.start.x, region.size.i, g.scale.x),
-                                     y: taps(src.j, region.start.y, region.size.j, g.scale.y),
-                                     z: taps(src.k, region.start.z, region.size.k, g.scale.z), outside: 0)
-        return Volume(size: src, spacing: g.sourceAffine.columnNorms, affine: g.sourceAffine, voxels: voxels,
+        let voxels = sampleSeparable(result.voxels, from: result.size, to: size,
+                                     x: taps(size.i, lower.x, region.start.x, region.size.i, g.scale.x),
+                                     y: taps(size.j, lower.y, region.start.y, region.size.j, g.scale.y),
+                                     z: taps(size.k, lower.z, region.start.z, region.size.k, g.scale.z), outside: 0)
+        return Volume(size: size, spacing: g.sourceAffine.columnNorms,
+                      affine: g.sourceAffine.reindexed(scale: .one, offset: SIMD3<Double>(lower)), voxels: voxels,
                       storedType: interpolation == .nearest ? result.storedType : "float32")
     }
 }
