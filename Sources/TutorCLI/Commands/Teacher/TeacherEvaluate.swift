@@ -56,8 +56,9 @@ struct TeacherEvaluate: ParsableCommand {
                 let boxes = tight ? tightBoxes
                     : humanLikeBoxes(tightBoxes, spacing: image.spacing, size: image.size, using: &rng)
                 let started = Date()
-                let a = try score(prediction: net.propose(image: image, boxes: boxes), truth: label).dsc
-                seconds += Date().timeIntervalSince(started); proposals += 1
+                let proposal = try net.propose(image: image, boxes: boxes)
+                seconds += Date().timeIntervalSince(started); proposals += 1   // the proposal, not its scoring
+                let a = try score(prediction: proposal, truth: label).dsc
                 let r = try score(prediction: raw.propose(image: image, boxes: boxes), truth: label).dsc
                 let b = try score(prediction: threshold.propose(image: image, boxes: boxes), truth: label).dsc
                 all["net"]!.append(a); all["raw"]!.append(r); all["threshold"]!.append(b)
