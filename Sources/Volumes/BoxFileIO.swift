@@ -9,7 +9,7 @@ extension BoxFile {
         do {
             return try JSONDecoder().decode(BoxFile.self, from: data)
         } catch {
-            throw TutorError("The box file \(path) is not a valid box JSON file (\(Self.reason(error))).")
+            throw TutorError("The box file \(path) is not a valid box JSON file (\(jsonDecodingProblem(error))).")
         }
     }
 
@@ -45,14 +45,21 @@ extension BoxFile {
                 + "(x \(b.xMin)…\(b.xMax), y \(b.yMin)…\(b.yMax)) outside the \(size) image.")
         }
     }
+}
 
-    static func reason(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): return "missing \"\(key.stringValue)\""
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
-            return "wrong value at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.dataCorrupted: return "not JSON"
-        default: return "\(error)"
-        }
+/// What is wrong with a JSON file that did not decode, in a few words for an error sentence:
+/// `missing "slice"`, `wrong value at boxes[0].x_min`, `not JSON`.
+public func jsonDecodingProblem(_ error: Error) -> String {
+    func place(_ path: [CodingKey]) -> String {
+        path.reduce("") { text, key in key.intValue.map { text + "[\($0)]" } ?? (text.isEmpty ? "" : text + ".") + key.stringValue }
+    }
+    switch error {
+    case DecodingError.keyNotFound(let key, _): return "missing \"\(key.stringValue)\""
+    case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+        return "wrong value at \(place(c.codingPath))"
+    case DecodingError.dataCorrupted(let c) where !c.codingPath.isEmpty:
+        return "wrong value at \(place(c.codingPath))"
+    case DecodingError.dataCorrupted: return "not JSON"
+    default: return "\(error)"
     }
 }

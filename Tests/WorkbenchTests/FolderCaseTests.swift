@@ -64,6 +64,30 @@ final class FolderCaseTests: XCTestCase {
         }
     }
 
+    /// A damaged box or state file stops the case from opening with a sentence that says which file
+    /// and what is wrong, and is left as it was (the annotator's boxes may still be rescued from it).
+    func testADamagedBoxOrStateFileIsASentenceAndStaysAsItIs() throws {
+        let boxes = folder.appendingPathComponent("boxes.json"), state = folder.appendingPathComponent("state.json")
+        let cut = Data("{\"boxes\":[{\"slice\":4,\"x_min\":1".utf8)
+        try cut.write(to: boxes)
+        XCTAssertThrowsError(try FolderCase(folder: folder).open()) { error in
+            XCTAssertEqual((error as? TutorError)?.message,
+                           "The box file \(boxes.path) is not a valid box JSON file (not JSON).")
+        }
+        XCTAssertEqual(try Data(contentsOf: boxes), cut)
+        try Data(#"{"image":"ct.nii.gz","boxes":[{"slice":"four","x_min":1,"y_min":1,"x_max":2,"y_max":2}]}"#.utf8).write(to: boxes)
+        XCTAssertThrowsError(try FolderCase(folder: folder).open()) { error in
+            XCTAssertEqual((error as? TutorError)?.message,
+                           "The box file \(boxes.path) is not a valid box JSON file (wrong value at boxes[0].slice).")
+        }
+        try FileManager.default.removeItem(at: boxes)
+        try Data("state: accepted".utf8).write(to: state)
+        XCTAssertThrowsError(try FolderCase(folder: folder).open()) { error in
+            XCTAssertEqual((error as? TutorError)?.message, "\(state.path) is not a workbench state file (not JSON).")
+        }
+        XCTAssertEqual(try String(contentsOf: state, encoding: .utf8), "state: accepted")
+    }
+
     func testALiveLockBlocksAStaleOneDoesNot() throws {
         let source = FolderCase(folder: folder)
         try "\(getppid())\n".write(to: folder.appendingPathComponent(".tutor-lock"), atomically: true, encoding: .utf8)

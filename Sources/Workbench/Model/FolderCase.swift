@@ -92,11 +92,7 @@ public final class FolderCase: CaseSource {
 
     private func readBoxes() throws -> [Box] {
         guard FileManager.default.fileExists(atPath: boxesURL.path) else { return [] }
-        do {
-            return try JSONDecoder().decode(BoxFile.self, from: Data(contentsOf: boxesURL)).boxes
-        } catch {
-            throw TutorError("\(boxesURL.path) is not a box file: \(error.localizedDescription)")
-        }
+        return try BoxFile.load(json: boxesURL.path).boxes
     }
 
     private func readState() throws -> StateFile? {
@@ -104,7 +100,7 @@ public final class FolderCase: CaseSource {
         do {
             return try JSONDecoder().decode(StateFile.self, from: Data(contentsOf: stateURL))
         } catch {
-            throw TutorError("\(stateURL.path) is not a workbench state file: \(error.localizedDescription)")
+            throw TutorError("\(stateURL.path) is not a workbench state file (\(jsonDecodingProblem(error))).")
         }
     }
 
