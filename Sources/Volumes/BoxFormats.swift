@@ -127,6 +127,13 @@ struct VOCSlice {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TutorError("Cannot read the VOC file \(path).")
         }
+        // FoundationXML traps on an element name that is not valid in the document's encoding
+        // (libxml2 passes it on), so bytes that are not UTF-8, in a file that declares no other
+        // encoding, are refused before parsing.
+        let prolog = String(decoding: data.prefix(100), as: UTF8.self)
+        guard String(data: data, encoding: .utf8) != nil || prolog.hasPrefix("<?xml") && prolog.contains("encoding=") else {
+            throw TutorError("The VOC file \(path) is not UTF-8 text (and declares no other encoding).")
+        }
         let tree = VOCTree()
         let parser = XMLParser(data: data)
         parser.delegate = tree

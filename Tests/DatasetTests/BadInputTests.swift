@@ -70,8 +70,12 @@ final class BadInputTests: DatasetTestCase {
         try Data("slice,x_min,y_min,x_max,y_max\n1,2,3,four,5\n".utf8).write(to: URL(fileURLWithPath: path("bad.csv")))
         try Data("<annotation><object><bndbox><xmin>1</xmin>".utf8).write(to: URL(fileURLWithPath: path("slice_3.xml")))
         try Data("slice,x_min\n1,2\n".utf8).write(to: URL(fileURLWithPath: path("short.csv")))
+        // A byte that is not UTF-8 in an element name (FoundationXML's parser traps on it).
+        try (Data("<annotatio".utf8) + [0xEE] + Data("><filename>a.png</filename></annotation>".utf8))
+            .write(to: URL(fileURLWithPath: path("slice_4.xml")))
         for (file, fragment) in [("bad.json", "not a valid box JSON"), ("bad.csv", "no whole number for x_max on line 2"),
-                                 ("slice_3.xml", "not a Pascal VOC"), ("short.csv", "no \"y_min\" column"),
+                                 ("slice_3.xml", "not a Pascal VOC"), ("slice_4.xml", "is not UTF-8 text"),
+                                 ("short.csv", "no \"y_min\" column"),
                                  ("missing.json", "does not exist")] {
             try assertNothingWritten(fragment) {
                 try store.importCases([CaseImport(id: "n", image: path("ct.nii.gz"), boxes: path(file))], user: "a")
