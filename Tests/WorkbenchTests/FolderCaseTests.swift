@@ -88,6 +88,19 @@ final class FolderCaseTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: state, encoding: .utf8), "state: accepted")
     }
 
+    /// A folder made by hand (or by `tutor phantom`) with a label and no state.json is accepted;
+    /// opening it and leaving (which saves where the view was) must keep it so.
+    func testSavingTheViewKeepsTheStateTheFilesSay() throws {
+        var label = try FolderCase(folder: folder).open().image.sameGrid()
+        label[12, 10, 4] = 1
+        try NIfTI.write(label, to: folder.appendingPathComponent("label.nii.gz").path, datatype: .uint8)
+        try FolderCase(folder: folder).saveBoxes([])   // a box file with no boxes, as a cleared slice leaves
+        XCTAssertEqual(FolderCase(folder: folder).storedState, .accepted)
+        try FolderCase(folder: folder).saveViewPoint(ViewPoint(slice: 3, window: 400, level: 40))
+        XCTAssertEqual(try FolderCase(folder: folder).open().state, .accepted)
+        XCTAssertEqual(FolderCase(folder: folder).storedState, .accepted)
+    }
+
     func testALiveLockBlocksAStaleOneDoesNot() throws {
         let source = FolderCase(folder: folder)
         try "\(getppid())\n".write(to: folder.appendingPathComponent(".tutor-lock"), atomically: true, encoding: .utf8)
