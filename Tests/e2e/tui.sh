@@ -39,6 +39,7 @@ T new-session -d -s keep -x 100 -y 30 "sleep 3600"
 
 mapfile -t BOXES < <(python3 "$HERE/make_case.py" "$WORK/data/case01")
 cp -r "$WORK/data/case01" "$WORK/data/case02"
+mkdir -p "$WORK/solo"; cp -r "$WORK/data/case01" "$WORK/solo/case03"   # for the sections that leave edits behind
 FIRST=(${BOXES[0]}); MIDDLE=(${BOXES[$(( ${#BOXES[@]} / 2 ))]}); LAST=(${BOXES[-1]})
 widen() { echo "$(($2 - 1)) $(($3 - 1)) $(($4 + 1)) $(($5 + 1))"; }
 
@@ -161,6 +162,29 @@ waitfor "slice 21/39"
 keys ',' x
 waitfor "0/0 boxes"
 keys q; waitfor "EXIT=0"
+
+echo "== Ctrl-N on the only case: the proposal on its way still comes, and :q still quits"
+start "TERM=xterm-256color" "'$WORK/solo/case03' --method threshold"
+waitfor "slice 20/39"
+command_line "box $(widen "${MIDDLE[@]}")"; keys C-n   # within the teacher's 0.4 s wait
+waitfor "this is the last case"
+waitfor "proposal ready" 15
+command_line q; waitfor "EXIT=0"
+
+echo "== Ctrl-Z suspends to the shell, fg brings the workbench back whole"
+T kill-session -t wb 2>/dev/null || true
+T new-session -d -s wb -x 100 -y 30 "env PS1='$ ' bash --norc --noprofile -i"
+keys "env TERM=xterm-256color '$TUTOR' annotate '$WORK/solo/case03'" Enter
+waitfor "slice 20/39"
+keys C-z
+waitfor "Stopped"
+screen | grep -q "tutor │ case03" && fail "the workbench stayed on screen after Ctrl-Z"
+keys fg Enter
+waitfor "tutor │ case03 │ tumour 1 │ VIEW"
+T send-keys -t wb -l $'\e[<64;45;14M'   # the mouse works again too
+waitfor "slice 21/39"
+keys q; keys 'echo EXIT=$?' Enter   # fg's status is the workbench's
+waitfor "EXIT=0"
 
 echo "== SIGHUP (lost connection) keeps every edit"
 start "TERM=xterm-256color" "'$WORK/data/case02'"

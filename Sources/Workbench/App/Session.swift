@@ -100,11 +100,13 @@ public final class Session {
                         runner.cancel(); proposalDue = nil
                     case .redraw:
                         terminal.invalidate()
+                    case .suspend:
+                        saver.sync {}   // the edits are on disk before the process stops
+                        terminal.suspend()
                     case .quit:
                         break loop   // the effects before it (saves) are already on their way
                     case .openCase(let offset):
-                        runner.cancel(); proposalDue = nil
-                        if !switchCase(by: offset, state: &state) {
+                        if !switchCase(by: offset, state: &state, leaving: { runner.cancel(); proposalDue = nil }) {
                             farewell = options.review ? "review finished: \(done) of \(cases.count) done" : ""
                             break loop
                         }
@@ -173,14 +175,17 @@ public final class Session {
         }
     }
 
-    /// Opens the case `offset` along the list; false when the list is exhausted in review mode.
-    private func switchCase(by offset: Int, state: inout WorkbenchState) -> Bool {
+    /// Opens the case `offset` places along; `leaving` runs just before the open case is left (it
+    /// stops the teacher's work on it). Where there is no such case the open one stays as it is,
+    /// its proposal still coming. Returns false when the session should end (a review at its end).
+    private func switchCase(by offset: Int, state: inout WorkbenchState, leaving: () -> Void) -> Bool {
         var next = index + offset
         while next >= 0, next < cases.count {
             let source = cases[next]
             do {
                 try source.lock()
                 let contents = try source.open()
+                leaving()
                 saver.sync {}
                 cases[index].unlock()
                 index = next

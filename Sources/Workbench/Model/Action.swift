@@ -28,7 +28,7 @@ public enum Action: String, CaseIterable, Sendable {
     case brushBigger = "brush-bigger", brushSmaller = "brush-smaller"
     // Cases and the session
     case nextCase = "next-case", previousCase = "previous-case", skip
-    case undo, redo, save, quit, help, commandLine = "command-line", cancel, redraw
+    case undo, redo, save, quit, help, commandLine = "command-line", cancel, redraw, suspend
 
     /// One line for the help screen.
     public var summary: String {
@@ -98,6 +98,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .commandLine: "type a command (:slice K, :box X0 Y0 X1 Y1, :propose, :accept, :reject R, :w, :q)"
         case .cancel: "cancel the current mode, box or prompt"
         case .redraw: "redraw the whole screen (after another program wrote over it)"
+        case .suspend: "suspend to the shell (fg comes back), as Ctrl-Z does elsewhere"
         }
     }
 }

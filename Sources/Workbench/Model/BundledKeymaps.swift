@@ -90,6 +90,7 @@ q            quit
 :            command-line
 <Esc>        cancel
 <C-l>        redraw
+<C-z>        suspend
 
 """
 
@@ -179,6 +180,7 @@ q            quit
 :            command-line
 <Esc>        cancel
 <C-l>        redraw
+<C-z>        suspend
 
 """
 

@@ -112,6 +112,7 @@ extension WorkbenchState {
         case .cancel:
             anchor = nil; dragging = false; selectedBox = nil; mode = .normal; message = ""
         case .redraw: return [.redraw]
+        case .suspend: return [.saveViewPoint, .suspend]
         }
         return []
     }

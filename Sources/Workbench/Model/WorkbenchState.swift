@@ -60,6 +60,8 @@ public enum Effect: Equatable, Sendable {
     case openCase(offset: Int)
     /// Send the next frame whole: the terminal may not show what we think.
     case redraw
+    /// Hand the terminal back to the shell and stop until `fg`.
+    case suspend
     case quit
 }
 

@@ -126,6 +126,16 @@ public final class CursesTerminal {
         }
     }
 
+    /// Ctrl-Z: the terminal goes back to the shell (main screen, cooked mode) and the process
+    /// stops until `fg`, then takes the terminal again and sends the next frame whole. Raw mode
+    /// delivers Ctrl-Z as a key, so the workbench raises SIGTSTP itself; ncurses' handler for it
+    /// leaves and restores the screen. Where no shell can resume the process (an orphaned process
+    /// group) the signal is discarded and the workbench simply goes on.
+    public func suspend() {
+        raise(SIGTSTP)
+        shown = nil
+    }
+
     /// Gives the terminal back as it was (main screen, cooked mode, cursor shown).
     public func close() {
         guard !closed else { return }
