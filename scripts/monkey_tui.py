@@ -5,7 +5,9 @@ resizes, then quits with `:q` and checks that it quit with status 0, printed no 
 boxes.json and state.json readable JSON and no temporary files behind. A failing round prints its
 last 60 inputs and the screen, and its case folder is kept as monkey-out/round_N.
 
-usage: scripts/monkey_tui.py [--tutor PATH] [--rounds N] [--keys N] [--seed S] [--out DIR]
+usage: scripts/monkey_tui.py [--tutor PATH] [--mode folder|store|review] [--rounds N] [--keys N] [--seed S] [--out DIR]
+--mode folder: one case folder; store: `tutor annotate` on a dataset store of three cases (Ctrl-N and
+Ctrl-P move between them); review: `tutor review` on that store after `tutor pseudo-label`.
 It found, on 2026-12-05, that Ctrl-N on the only case left the teacher "busy" for ever, so that
 every `:` command (`:q` too) queued behind it. Needs tmux; the proposals come from the bundled
 teacher (or the threshold one without weights).
@@ -19,6 +21,7 @@ args.add_argument('--rounds', type=int, default=10)
 args.add_argument('--keys', type=int, default=200, help='inputs per round')
 args.add_argument('--seed', type=int, default=1)
 args.add_argument('--out', default='monkey-out')
+args.add_argument('--mode', choices=['folder', 'store', 'review'], default='folder')
 a = args.parse_args()
 if shutil.which('tmux') is None:
     sys.exit('monkey_tui: tmux is needed')
@@ -43,11 +46,26 @@ def mouse(x, y, button, release=False):   # an SGR 1006 report, as xterm sends i
     return f'\x1b[<{button};{x};{y}{"m" if release else "M"}'
 
 
+def run(*argv):
+    if subprocess.run([a.tutor, *argv], capture_output=True).returncode:
+        sys.exit(f'monkey_tui: tutor {" ".join(argv)} failed')
+
+
 phantoms = os.path.join(work, 'phantoms')
-if subprocess.run([a.tutor, 'phantom', '--out', phantoms, '--count', '1', '--seed', '4'], capture_output=True).returncode:
-    sys.exit('monkey_tui: could not make a phantom case')
-original = os.path.join(phantoms, 'case_0000')
-os.remove(os.path.join(original, 'label.nii.gz'))   # an unlabelled case with the phantom's boxes
+run('phantom', '--out', phantoms, '--count', '1' if a.mode == 'folder' else '3', '--seed', '4')
+if a.mode == 'folder':
+    original = os.path.join(phantoms, 'case_0000')
+    os.remove(os.path.join(original, 'label.nii.gz'))   # an unlabelled case with the phantom's boxes
+else:   # a dataset store whose cases have boxes and no label
+    original = os.path.join(work, 'store')
+    run('dataset', 'init', original, '--name', 'monkey')
+    for case in sorted(os.listdir(phantoms)):
+        folder = os.path.join(phantoms, case)
+        run('dataset', 'import', original, '--case', case, '--image', os.path.join(folder, 'ct.nii.gz'),
+            '--boxes', os.path.join(folder, 'boxes.json'))
+    if a.mode == 'review':
+        run('pseudo-label', original)
+command = 'review' if a.mode == 'review' else 'annotate'
 tmux('new-session', '-d', '-s', 'keep', 'sleep 86400')   # keeps the server up between rounds
 failures = 0
 for round_ in range(a.rounds):
@@ -60,7 +78,7 @@ for round_ in range(a.rounds):
     width, height = random.choice([(80, 24), (120, 40), (40, 12), (200, 60), (20, 8)])
     tmux('kill-session', '-t', 'm')
     tmux('new-session', '-d', '-s', 'm', '-x', str(width), '-y', str(height),
-         f"TERM=xterm-256color '{a.tutor}' annotate '{case}' 2>'{work}/err.txt'; echo EXIT=$? > '{done}'; sleep 60")
+         f"TERM=xterm-256color '{a.tutor}' {command} '{case}' 2>'{work}/err.txt'; echo EXIT=$? > '{done}'; sleep 60")
     time.sleep(1.5)
     log = []
     for _ in range(a.keys):
@@ -99,14 +117,18 @@ for round_ in range(a.rounds):
     status = open(done).read().strip() if os.path.exists(done) else 'still running after :q'
     errors = open(os.path.join(work, 'err.txt')).read()
     readable = True
-    for name in ('boxes.json', 'state.json'):
-        path = os.path.join(case, name)
+    for path in [os.path.join(d, f) for d, _, files in os.walk(case) for f in files if f in ('boxes.json', 'state.json')]:
         try:
             if os.path.exists(path):
                 json.load(open(path))
         except ValueError:
             readable = False
-    leftovers = [f for f in os.listdir(case) if 'tmp' in f.lower()]
+    leftovers = [f for _, _, files in os.walk(case) for f in files if 'tmp' in f.lower()]
+    if a.mode != 'folder':   # the index and the files must still agree
+        check = subprocess.run([a.tutor, 'dataset', 'check', case], capture_output=True, text=True)
+        if check.returncode:
+            readable = False
+            errors += check.stdout[-300:] + check.stderr[-300:]
     if status != 'EXIT=0' or 'crash' in errors.lower() or not readable or leftovers:
         failures += 1
         shutil.copytree(case, os.path.join(a.out, f'round_{round_}'), dirs_exist_ok=True)

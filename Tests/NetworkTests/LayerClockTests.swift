@@ -1,7 +1,7 @@
 import XCTest
 @testable import Network
 
-/// `tutor bench teacher --layers`: the clock names every block in the order it runs, keeps the
+/// `tutor bench teacher --layers`: the clock names every block (and the head) in the order it runs, keeps the
 /// three passes apart, and attaching it changes no number the network computes.
 final class LayerClockTests: XCTestCase {
     func testClockListsEveryLayerPerPassAndChangesNothing() throws {
@@ -20,7 +20,7 @@ final class LayerClockTests: XCTestCase {
         XCTAssertEqual(clock.seconds, recorded, "a detached clock records nothing")
 
         XCTAssertEqual(timed.values, plain.values)
-        XCTAssertEqual(clock.layers, ["enc0.0", "enc0.1", "enc1.0", "enc1.1", "dec0.up", "dec0.0", "dec0.1"])
+        XCTAssertEqual(clock.layers, ["enc0.0", "enc0.1", "enc1.0", "enc1.1", "dec0.up", "dec0.0", "dec0.1", "head"])
         for layer in clock.layers {
             let passes = clock.seconds[layer] ?? [:]
             XCTAssertEqual(Set(passes.keys), [.forward, .training, .backward], layer)
