@@ -65,7 +65,7 @@ else:   # a dataset store whose cases have boxes and no label
             '--boxes', os.path.join(folder, 'boxes.json'))
     if a.mode == 'review':
         run('pseudo-label', original)
-command = 'review' if a.mode == 'review' else 'annotate'
+subcommand = 'review' if a.mode == 'review' else 'annotate'
 tmux('new-session', '-d', '-s', 'keep', 'sleep 86400')   # keeps the server up between rounds
 failures = 0
 for round_ in range(a.rounds):
@@ -78,7 +78,7 @@ for round_ in range(a.rounds):
     width, height = random.choice([(80, 24), (120, 40), (40, 12), (200, 60), (20, 8)])
     tmux('kill-session', '-t', 'm')
     tmux('new-session', '-d', '-s', 'm', '-x', str(width), '-y', str(height),
-         f"TERM=xterm-256color '{a.tutor}' {command} '{case}' 2>'{work}/err.txt'; echo EXIT=$? > '{done}'; sleep 60")
+         f"TERM=xterm-256color '{a.tutor}' {subcommand} '{case}' 2>'{work}/err.txt'; echo EXIT=$? > '{done}'; sleep 60")
     time.sleep(1.5)
     log = []
     for _ in range(a.keys):
