@@ -6,7 +6,8 @@ Each run takes a good file, damages it (flipped or zeroed bytes, truncation, ins
 duplicated runs, numbers replaced by -1, 0, NaN, huge or empty) and hands it to the command that
 reads it: `tutor info` (NIfTI), `tutor eval` (a mask), `tutor model forward` (safetensors weights and
 input, when ../shared/fixtures/unet3d-small is there), `tutor teacher predict --method threshold`
-(JSON, CSV and Pascal VOC box files). A failing input is kept as fuzz-out/bad_N_KIND for replaying.
+(JSON, CSV and Pascal VOC box files) and `tutor dataset import` (a CT into a dataset store, which
+`tutor dataset check` must then find consistent). A failing input is kept as fuzz-out/bad_N_KIND for replaying.
 
 usage: scripts/fuzz_inputs.py [--tutor PATH] [--runs N] [--seed S] [--out DIR]
 It found the VOC crash fixed on 2026-12-05 (a byte that is not UTF-8 in an element name).
@@ -78,7 +79,11 @@ boxes_voc = ('<annotation><filename>slice.png</filename><size><width>512</width>
              f"<object><name>tumour</name><bndbox><xmin>{box['x_min'] + 1}</xmin><ymin>{box['y_min'] + 1}</ymin>"
              f"<xmax>{box['x_max'] + 1}</xmax><ymax>{box['y_max'] + 1}</ymax></bndbox></object></annotation>").encode()
 fixture = os.path.join(os.path.dirname(root), 'shared/fixtures/unet3d-small')
-kinds = ['ct', 'label', 'json', 'csv', 'voc']
+kinds = ['ct', 'label', 'json', 'csv', 'voc', 'import']
+store = os.path.join(work, 'store')   # a dataset store that damaged imports must leave consistent
+code, err = tutor('dataset', 'init', store, '--name', 'fuzz')
+if code != 0:
+    sys.exit(f'fuzz_inputs: could not make a dataset store: {err}')
 if os.path.isdir(fixture):
     weights = open(os.path.join(fixture, 'weights.safetensors'), 'rb').read()
     net_input = open(os.path.join(fixture, 'input.safetensors'), 'rb').read()
@@ -105,11 +110,17 @@ for run in range(a.runs):
         'input': ('i.safetensors', net_input if 'input' in kinds else b'',
                   lambda p: ('model', 'forward', '--weights', os.path.join(fixture, 'weights.safetensors'), '--input', p,
                              '--output', os.path.join(work, 'o.safetensors'))),
+        'import': ('import.nii', ct, lambda p: ('dataset', 'import', store, '--case', f'c{run}', '--image', p,
+                                                '--boxes', os.path.join(case, 'boxes.json'))),
     }[kind]
     target = os.path.join(work, path)
     with open(target, 'wb') as f:
         f.write(damage(good))
     code, err = tutor(*argv(target))
+    if kind == 'import':   # whatever the import said, the index and the files must agree
+        checked, check_err = tutor('dataset', 'check', store)
+        if checked != 0:
+            code, err = f'{code}, then dataset check {checked}', err + check_err
     if code not in (0, 1) or (code == 1 and len(err) != 1):
         failures += 1
         shutil.copy(target, os.path.join(a.out, f'bad_{run}_{kind}'))
