@@ -16,6 +16,25 @@ final class ProposerTests: XCTestCase {
         XCTAssertEqual(fractions.all.last, 1)
     }
 
+    /// Two tumours are proposed one after the other into one mask, with progress between them;
+    /// one tumour's mask is the engine's own.
+    func testTwoTumoursAddUpInOneMask() throws {
+        let image = syntheticImage()
+        let engine = EngineProposer(engine: try ProposalEngine(method: .threshold, weights: nil))
+        let block = [Box(slice: 3, xMin: 8, yMin: 6, xMax: 16, yMax: 14), Box(slice: 6, xMin: 8, yMin: 6, xMax: 16, yMax: 14)]
+        let one = try engine.propose(image: image, boxes: block, progress: { _ in }, isCancelled: { false })!
+        var second = image
+        for k in 3...4 { for j in 20...23 { for i in 25...28 { second[i, j, k] = 200 } } }
+        let fractions = Fractions()
+        let both = try engine.propose(image: second, boxes: block + [Box(slice: 3, xMin: 24, yMin: 19, xMax: 29, yMax: 24, object: 2),
+                                                                     Box(slice: 4, xMin: 24, yMin: 19, xMax: 29, yMax: 24, object: 2)],
+                                      progress: { fractions.add($0) }, isCancelled: { false })!
+        XCTAssertEqual(both.voxels.reduce(0, +), one.voxels.reduce(0, +) + 4 * 4 * 2)
+        XCTAssertEqual(both[12, 10, 4], 1); XCTAssertEqual(both[26, 21, 3], 1)
+        XCTAssertEqual(fractions.all, [0, 0.5, 1])
+        XCTAssertEqual(both.storedType, "uint8"); XCTAssertEqual(one.storedType, "uint8")
+    }
+
     func testACancelledRequestGivesNothing() throws {
         let boxes = [Box(slice: 3, xMin: 8, yMin: 6, xMax: 16, yMax: 14)]
         XCTAssertNil(try EngineProposer(engine: try ProposalEngine(method: .threshold, weights: nil)).propose(image: syntheticImage(), boxes: boxes, progress: { _ in },

@@ -14,6 +14,12 @@ public final class EngineProposer: Proposer, @unchecked Sendable {
     public func propose(image: Volume, boxes: [Box], progress: @Sendable (Double) -> Void,
                         isCancelled: @Sendable () -> Bool) throws -> Volume? {
         let objects = Set(boxes.map(\.object)).sorted()
+        if objects.count == 1 {   // the engine's mask is the answer: no second scan-sized copy
+            progress(0)
+            let mask = try engine.propose(image: image, boxes: boxes)
+            progress(1)
+            return isCancelled() ? nil : mask
+        }
         var mask = image.sameGrid(filledWith: 0, storedType: "uint8")
         for (n, object) in objects.enumerated() {
             if isCancelled() { return nil }
