@@ -15,7 +15,7 @@ public struct BallMorphology: Sendable {
         guard let (lo, hi) = bounds(mask) else { return mask }
         let margin = 2 &* r &+ 2
         let from = pointwiseMax(lo &- margin, .zero)
-        let to = pointwiseMin(hi &+ margin, SIMD3(mask.size.i - 1, mask.size.j - 1, mask.size.k - 1))
+        let to = pointwiseMin(hi &+ margin, mask.size.last)
         var b = extract(mask, from, to)
         b = erode(dilate(dilate(erode(b, offsets), offsets), offsets), offsets)
         var out = mask

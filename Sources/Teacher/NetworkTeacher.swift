@@ -114,13 +114,12 @@ public final class NetworkTeacher {
     /// One mask per `postprocesses` entry from a single network pass (for comparing fusion rules).
     public func predict(image: Normalised, boxes: [Box], hu: Volume?, postprocesses: [Postprocess]) throws -> [Volume] {
         var masks = [Volume](repeating: image.volume.sameGrid(), count: postprocesses.count)
-        let last = SIMD3(image.volume.size.i - 1, image.volume.size.j - 1, image.volume.size.k - 1)
         for object in ObjectBoxes.group(boxes) {
             let (p, region) = try probabilities(image: image, boxes: object)
             // Only the block the post-processing reads is pasted back: the boxes' extent (the
             // point-guided teacher, which has no boxes to keep to, 64 voxels around it).
             let e = object.extent, reach = role == .box ? SIMD3<Int>.zero : SIMD3(repeating: 64)
-            let lower = pointwiseMax(e.lower &- reach, .zero), upper = pointwiseMin(e.upper &+ reach, last)
+            let lower = pointwiseMax(e.lower &- reach, .zero), upper = pointwiseMin(e.upper &+ reach, image.volume.size.last)
             guard lower.x <= upper.x, lower.y <= upper.y, lower.z <= upper.z else { continue }
             let pasted = crop.paste(p, region: region, block: lower, upper, interpolation: .trilinear)
             for (n, post) in postprocesses.enumerated() {

@@ -56,7 +56,7 @@ public struct Postprocess: Sendable {
                       upper: SIMD3<Int>, hu: Volume? = nil, into mask: inout Volume) {
         let p = PlacedBlock(volume: probabilities, origin: origin)
         let lo = pointwiseMax(lower, pointwiseMax(origin, .zero))
-        let hi = pointwiseMin(pointwiseMin(upper, p.upper), SIMD3(mask.size.i - 1, mask.size.j - 1, mask.size.k - 1))
+        let hi = pointwiseMin(pointwiseMin(upper, p.upper), mask.size.last)
         guard lo.x <= hi.x, lo.y <= hi.y, lo.z <= hi.z else { return }
         let sub = GridSize(hi.x - lo.x + 1, hi.y - lo.y + 1, hi.z - lo.z + 1)
         let edge = huEdge(probabilities: p, hu: hu, boxes: boxes, lower: lo, upper: hi)
@@ -145,7 +145,7 @@ struct PlacedBlock {
     let volume: Volume
     let origin: SIMD3<Int>
     /// The last original voxel the block covers.
-    var upper: SIMD3<Int> { origin &+ SIMD3(volume.size.i - 1, volume.size.j - 1, volume.size.k - 1) }
+    var upper: SIMD3<Int> { origin &+ volume.size.last }
     subscript(i: Int, j: Int, k: Int) -> Float { volume[i - origin.x, j - origin.y, k - origin.z] }
 }
 

@@ -3,6 +3,8 @@ public struct GridSize: Hashable, Codable, CustomStringConvertible, Sendable {
     public var i: Int, j: Int, k: Int
     public init(_ i: Int, _ j: Int, _ k: Int) { self.i = i; self.j = j; self.k = k }
     public var count: Int { i * j * k }
+    /// The index of the last voxel, (i − 1, j − 1, k − 1): the inclusive upper corner of the grid.
+    public var last: SIMD3<Int> { SIMD3(i - 1, j - 1, k - 1) }
     public var description: String { "\(i)×\(j)×\(k)" }
 }
 

@@ -58,8 +58,7 @@ public struct TeacherCrop: Sendable {
     /// `region`: each original voxel takes the crop's value at its centre, 0 outside the crop.
     /// Trilinear for probabilities (threshold afterwards), nearest for masks.
     public func paste(_ result: Volume, region: CropRegion, interpolation: Interpolation = .trilinear) -> Volume {
-        let s = region.grid.source
-        return paste(result, region: region, block: .zero, SIMD3(s.i - 1, s.j - 1, s.k - 1), interpolation: interpolation)
+        paste(result, region: region, block: .zero, region.grid.source.last, interpolation: interpolation)
     }
 
     /// The part of `paste` inside the original grid's block `lower…upper` (voxel indices,
