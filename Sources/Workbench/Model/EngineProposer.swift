@@ -14,20 +14,16 @@ public final class EngineProposer: Proposer, @unchecked Sendable {
     public func propose(image: Volume, boxes: [Box], progress: @Sendable (Double) -> Void,
                         isCancelled: @Sendable () -> Bool) throws -> Volume? {
         let objects = Set(boxes.map(\.object)).sorted()
-        if objects.count == 1 {   // the engine's mask is the answer: no second scan-sized copy
-            progress(0)
-            let mask = try engine.propose(image: image, boxes: boxes)
-            progress(1)
-            return isCancelled() ? nil : mask
-        }
-        var mask = image.sameGrid(filledWith: 0, storedType: "uint8")
+        // The first tumour's mask (scan-sized, from the engine) gathers the others: no second copy.
+        var mask: Volume?
         for (n, object) in objects.enumerated() {
             if isCancelled() { return nil }
             progress(Double(n) / Double(objects.count))
             let part = try engine.propose(image: image, boxes: boxes.filter { $0.object == object })
-            for v in part.voxels.indices where part.voxels[v] > 0.5 { mask.voxels[v] = 1 }
+            guard mask != nil else { mask = part; continue }
+            for v in part.voxels.indices where part.voxels[v] > 0.5 { mask!.voxels[v] = 1 }
         }
         progress(1)
-        return isCancelled() ? nil : mask
+        return isCancelled() ? nil : mask ?? image.sameGrid(filledWith: 0, storedType: "uint8")
     }
 }
