@@ -79,44 +79,45 @@ boxes_voc = ('<annotation><filename>slice.png</filename><size><width>512</width>
              f"<object><name>tumour</name><bndbox><xmin>{box['x_min'] + 1}</xmin><ymin>{box['y_min'] + 1}</ymin>"
              f"<xmax>{box['x_max'] + 1}</xmax><ymax>{box['y_max'] + 1}</ymax></bndbox></object></annotation>").encode()
 fixture = os.path.join(os.path.dirname(root), 'shared/fixtures/unet3d-small')
-kinds = ['ct', 'label', 'json', 'csv', 'voc', 'import']
 store = os.path.join(work, 'store')   # a dataset store that damaged imports must leave consistent
 code, err = tutor('dataset', 'init', store, '--name', 'fuzz')
 if code != 0:
     sys.exit(f'fuzz_inputs: could not make a dataset store: {err}')
-if os.path.isdir(fixture):
-    weights = open(os.path.join(fixture, 'weights.safetensors'), 'rb').read()
-    net_input = open(os.path.join(fixture, 'input.safetensors'), 'rb').read()
-    kinds += ['weights', 'input']
-
 
 def predict(boxes):
     return ('teacher', 'predict', '--image', ct_path, '--boxes', boxes, '--out', os.path.join(work, 'm.nii.gz'),
             '--method', 'threshold')
 
 
+def forward(weights_path, input_path):
+    return ('model', 'forward', '--weights', weights_path, '--input', input_path,
+            '--output', os.path.join(work, 'o.safetensors'))
+
+
+# kind: (file name, the good bytes, the command that reads the damaged file at path p); `run` is
+# the run's number, for a fresh case ID per import.
+targets = {
+    'ct': ('ct.nii', ct, lambda p, run: ('info', p)),
+    'label': ('label.nii', label, lambda p, run: ('eval', '--pred', p, '--truth', label_path)),
+    'json': ('boxes.json', boxes_json, lambda p, run: predict(p)),
+    'csv': ('boxes.csv', boxes_csv, lambda p, run: predict(p)),
+    'voc': (voc_name, boxes_voc, lambda p, run: predict(p)),
+    'import': ('import.nii', ct, lambda p, run: ('dataset', 'import', store, '--case', f'c{run}', '--image', p,
+                                                 '--boxes', os.path.join(case, 'boxes.json'))),
+}
+if os.path.isdir(fixture):
+    good_weights, good_input = (os.path.join(fixture, f) for f in ('weights.safetensors', 'input.safetensors'))
+    targets['weights'] = ('w.safetensors', open(good_weights, 'rb').read(), lambda p, run: forward(p, good_input))
+    targets['input'] = ('i.safetensors', open(good_input, 'rb').read(), lambda p, run: forward(good_weights, p))
+
 failures = 0
 for run in range(a.runs):
-    kind = random.choice(kinds)
-    path, good, argv = {
-        'ct': ('ct.nii', ct, lambda p: ('info', p)),
-        'label': ('label.nii', label, lambda p: ('eval', '--pred', p, '--truth', label_path)),
-        'json': ('boxes.json', boxes_json, predict),
-        'csv': ('boxes.csv', boxes_csv, predict),
-        'voc': (voc_name, boxes_voc, predict),
-        'weights': ('w.safetensors', weights if 'weights' in kinds else b'',
-                    lambda p: ('model', 'forward', '--weights', p, '--input', os.path.join(fixture, 'input.safetensors'),
-                               '--output', os.path.join(work, 'o.safetensors'))),
-        'input': ('i.safetensors', net_input if 'input' in kinds else b'',
-                  lambda p: ('model', 'forward', '--weights', os.path.join(fixture, 'weights.safetensors'), '--input', p,
-                             '--output', os.path.join(work, 'o.safetensors'))),
-        'import': ('import.nii', ct, lambda p: ('dataset', 'import', store, '--case', f'c{run}', '--image', p,
-                                                '--boxes', os.path.join(case, 'boxes.json'))),
-    }[kind]
+    kind = random.choice(sorted(targets))
+    path, good, command = targets[kind]
     target = os.path.join(work, path)
     with open(target, 'wb') as f:
         f.write(damage(good))
-    code, err = tutor(*argv(target))
+    code, err = tutor(*command(target, run))
     if kind == 'import':   # whatever the import said, the index and the files must agree
         checked, check_err = tutor('dataset', 'check', store)
         if checked != 0:
