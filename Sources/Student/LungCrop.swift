@@ -26,7 +26,7 @@ public struct LungCrop: Sendable {
 
     /// The crop of a normalised image (padded with air) and where it lies.
     public func cut(_ image: Normalised) -> (crop: Volume, region: CropRegion) {
-        crop.crop(image.volume, centre: centre, padding: image.padding)
+        crop.crop(image, centre: centre)
     }
 
     /// The crop of a 0/1 mask on the image's grid (nearest neighbour).

@@ -72,7 +72,7 @@ public final class NetworkTeacher {
     public func cropSize(for boxes: ObjectBoxes, in image: Normalised) -> GridSize {
         guard role == .box else { return crop.size }
         let e = boxes.extent
-        let scale = ResampledGrid(image.volume, spacing: crop.spacing).scale
+        let scale = ResampledGrid(image.hu, spacing: crop.spacing).scale
         let span = (SIMD3<Double>(e.upper &- e.lower) + 1) / scale
         func side(_ span: Double, _ limit: Int) -> Int {
             let wanted = Int((span + Double(2 * cropMargin)).rounded(.up))
@@ -85,7 +85,7 @@ public final class NetworkTeacher {
     public func input(image: Normalised, boxes: ObjectBoxes) -> (tensor: Tensor, region: CropRegion) {
         var crop = self.crop
         crop.size = cropSize(for: boxes, in: image)
-        let (ct, region) = crop.crop(image.volume, centre: boxes.centre, padding: image.padding)
+        let (ct, region) = crop.crop(image, centre: boxes.centre)
         var channels = [ct.voxels]
         if role == .box { channels.append(boxChannel(boxes, region: region)) }
         return (ChannelPacking.pack(channels, size: region.size), region)
@@ -113,13 +113,13 @@ public final class NetworkTeacher {
 
     /// One mask per `postprocesses` entry from a single network pass (for comparing fusion rules).
     public func predict(image: Normalised, boxes: [Box], hu: Volume?, postprocesses: [Postprocess]) throws -> [Volume] {
-        var masks = [Volume](repeating: image.volume.sameGrid(), count: postprocesses.count)
+        var masks = [Volume](repeating: image.hu.sameGrid(), count: postprocesses.count)
         for object in ObjectBoxes.group(boxes) {
             let (p, region) = try probabilities(image: image, boxes: object)
             // Only the block the post-processing reads is pasted back: the boxes' extent (the
             // point-guided teacher, which has no boxes to keep to, 64 voxels around it).
             let e = object.extent, reach = role == .box ? SIMD3<Int>.zero : SIMD3(repeating: 64)
-            let lower = pointwiseMax(e.lower &- reach, .zero), upper = pointwiseMin(e.upper &+ reach, image.volume.size.last)
+            let lower = pointwiseMax(e.lower &- reach, .zero), upper = pointwiseMin(e.upper &+ reach, image.hu.size.last)
             guard lower.x <= upper.x, lower.y <= upper.y, lower.z <= upper.z else { continue }
             let pasted = crop.paste(p, region: region, block: lower, upper, interpolation: .trilinear)
             for (n, post) in postprocesses.enumerated() {

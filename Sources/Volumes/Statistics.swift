@@ -4,8 +4,10 @@ public struct VoxelStatistics: Sendable, Equatable {
     /// Mean and population standard deviation (numpy's default `std`).
     public var mean: Double, standardDeviation: Double
 
-    /// The statistics of `values`; NaN voxels are skipped. All zero for an empty or all-NaN input.
-    public init(_ values: [Float]) {
+    /// The statistics of `values`, each first clamped to `range` (those of a clipped image,
+    /// without making it); NaN voxels are skipped. All zero for an empty or all-NaN input.
+    public init(_ values: [Float], clampedTo range: ClosedRange<Float> = -Float.infinity...Float.infinity) {
+        let lower = range.lowerBound, upper = range.upperBound
         struct Part { var lo = Float.infinity, hi = -Float.infinity, sum = 0.0, squares = 0.0, n = 0 }
         let chunks = 64
         var parts = [Part](repeating: Part(), count: chunks)
@@ -15,7 +17,8 @@ public struct VoxelStatistics: Sendable, Equatable {
                 Parallel.forEachChunk(chunks, minimumChunk: 1) { range in
                     for c in range {
                         var part = Part()
-                        for x in v[(v.count * c / chunks)..<(v.count * (c + 1) / chunks)] where !x.isNaN {
+                        for raw in v[(v.count * c / chunks)..<(v.count * (c + 1) / chunks)] where !raw.isNaN {
+                            let x = min(max(raw, lower), upper)
                             part.lo = min(part.lo, x); part.hi = max(part.hi, x)
                             part.sum += Double(x); part.squares += Double(x) * Double(x); part.n += 1
                         }

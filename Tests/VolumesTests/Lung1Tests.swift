@@ -38,10 +38,10 @@ final class Lung1Tests: XCTestCase {
         let ct = try NIfTI.read(folder + "/ct.nii.gz")
         let label = try NIfTI.read(folder + "/label.nii.gz")
         let normalised = Preprocess().normalise(ct)
-        XCTAssertEqual(Double(VoxelStatistics(normalised.volume.voxels).minimum), Double(normalised.padding), accuracy: 1e-4)
+        XCTAssertEqual(Double(VoxelStatistics(Preprocess()(ct).voxels).minimum), Double(normalised.padding), accuracy: 1e-4)
         let centre = SIMD3(217.5, 359.5, 33.0)   // the middle of lung1's boxes
         let teacher = TeacherCrop()
-        let (image, region) = teacher.crop(normalised.volume, centre: centre, padding: normalised.padding)
+        let (image, region) = teacher.crop(normalised, centre: centre)
         XCTAssertEqual(image.size, GridSize(128, 128, 128))
         XCTAssertEqual(image.voxels.filter { $0 == normalised.padding }.count > 0, true, "48 slices × 5 mm < 128 × 1.5 mm: padded")
         let (mask, _) = teacher.crop(label, centre: centre, padding: 0, interpolation: .trilinear)

@@ -14,6 +14,7 @@ final class TransformTests: XCTestCase {
         XCTAssertEqual(s.standardDeviation, 1, accuracy: 1e-6)
         let c = VoxelStatistics(clipped.voxels)
         XCTAssertEqual(c.mean, (-1024 - 1024 + 500 + 1000) / 4)
+        XCTAssertEqual(VoxelStatistics(v.voxels, clampedTo: -1024...1000), c, "clamped while summing = summed after clipping")
         XCTAssertEqual(Double(z.voxels[3]), (1000 - c.mean) / c.standardDeviation, accuracy: 1e-5)
         let constant = ZScore()(Volume(size: GridSize(2, 2, 2), spacing: SIMD3(1, 1, 1)).sameGrid(filledWith: 5))
         XCTAssertEqual(constant.voxels, [Float](repeating: 0, count: 8))
@@ -64,6 +65,29 @@ final class TransformTests: XCTestCase {
         XCTAssertEqual(whole.size, steps.size)
         for (a, b) in zip(whole.voxels, steps.voxels) { XCTAssertEqual(a, b, accuracy: 1e-5) }
         XCTAssertEqual(whole.affine, steps.affine)
+    }
+
+    /// A crop of `normalise`'s recipe (clip and z-score applied while sampling) is the same box of
+    /// the image clipped, z-scored and resampled whole, the clip included: values run from
+    /// −1500 to 2100 HU, past both ends of [−1024, 1000].
+    func testNormalisedCropIsTheBoxOfThePreprocessedImage() {
+        var v = linearVolume(GridSize(30, 26, 12), spacing: SIMD3(0.6, 0.7, 2.5))
+        v.voxels = v.voxels.map { $0 * 40 - 1500 }
+        XCTAssertLessThan(v.voxels.min()!, -1024); XCTAssertGreaterThan(v.voxels.max()!, 1000)
+        let normalised = Preprocess().normalise(v)
+        XCTAssertEqual(normalised.hu.voxels, v.voxels, "the scan itself is left as it was")
+        let whole = Resample()(ZScore()(ClipIntensity()(v)))
+        XCTAssertEqual(normalised.padding, ZScore()(ClipIntensity()(v)).voxels.min()!, accuracy: 1e-5)
+        let teacher = TeacherCrop(size: GridSize(16, 12, 10))
+        for centre in [SIMD3(15.0, 13, 6), SIMD3(1, 2, 0), SIMD3(29, 25, 11.4)] {
+            let (crop, region) = teacher.crop(normalised, centre: centre)
+            for k in 0..<10 { for j in 0..<12 { for i in 0..<16 {
+                let g = region.start &+ SIMD3(i, j, k)
+                let inside = (0..<whole.size.i).contains(g.x) && (0..<whole.size.j).contains(g.y) && (0..<whole.size.k).contains(g.z)
+                XCTAssertEqual(crop[i, j, k], inside ? whole[g.x, g.y, g.z] : normalised.padding, accuracy: 1e-5,
+                               "\(centre) \(i),\(j),\(k)")
+            } } }
+        }
     }
 
     func testCropIsTheBoxOfTheResampledVolume() {

@@ -38,7 +38,7 @@ public struct TeacherSample: Sendable {
             let jitter = SIMD3<Double>(rng.uniform(-jitterMM...jitterMM), rng.uniform(-jitterMM...jitterMM),
                                        rng.uniform(-jitterMM...jitterMM)) / image.spacing
             let centre = object.centre + jitter
-            let (ct, region) = crop.crop(normalised.volume, centre: centre, padding: normalised.padding)
+            let (ct, region) = crop.crop(normalised, centre: centre)
             let (mask, _) = crop.crop(only, centre: centre, padding: 0, interpolation: .nearest)
             samples.append(TeacherSample(caseName: caseFolder.lastPathComponent, ct: ct.voxels, label: mask.voxels,
                                          region: region, boxes: object, spacing: image.spacing, imageSize: image.size))

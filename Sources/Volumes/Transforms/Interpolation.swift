@@ -31,14 +31,23 @@ struct AxisTaps {
     }
 }
 
-/// Samples `source` (size `from`) on a grid of size `to`, one axis map per axis; voxels whose
-/// point lies outside the source get `outside`. Each sampled value v is stored as
-/// `(v − shift) · gain` (interpolation commutes with this, so a z-score can ride along).
-/// Output slices run in parallel.
+/// What sampling does to values: each source value is clamped to `lower…upper` before it is
+/// interpolated, and the interpolated value v is stored as `(v − shift) · gain`. So a clip and a
+/// z-score ride along with a crop (interpolation commutes with the affine part, not the clamp,
+/// which is why the clamp comes first) and no clipped or z-scored copy of a scan is ever made.
+struct ValueMap: Sendable {
+    var lower = -Float.infinity, upper = Float.infinity
+    var shift: Float = 0, gain: Float = 1
+    static let identity = ValueMap()
+}
+
+/// Samples `source` (size `from`) on a grid of size `to`, one axis map per axis, through `map`;
+/// voxels whose point lies outside the source get `outside` (as is). Output slices run in parallel.
 func sampleSeparable(_ source: [Float], from: GridSize, to: GridSize,
-                     x: AxisTaps, y: AxisTaps, z: AxisTaps, outside: Float,
-                     shift: Float = 0, gain: Float = 1) -> [Float] {
+                     x: AxisTaps, y: AxisTaps, z: AxisTaps, outside: Float, map: ValueMap = .identity) -> [Float] {
     let nx = to.i, ny = to.j
+    let lower = map.lower, upper = map.upper, shift = map.shift, gain = map.gain
+    @inline(__always) func clamped(_ v: Float) -> Float { min(max(v, lower), upper) }
     return [Float](unsafeUninitializedCapacity: to.count) { out, initialised in
         let out = out
         source.withUnsafeBufferPointer { src in
@@ -56,8 +65,8 @@ func sampleSeparable(_ source: [Float], from: GridSize, to: GridSize,
                         for a in 0..<nx {
                             guard x.inside[a] else { row[a] = outside; continue }
                             let i0 = x.lo[a], i1 = x.hi[a], wx = x.weight[a]
-                            let v0 = w00 * p00[i0] + w10 * p10[i0] + w01 * p01[i0] + w11 * p11[i0]
-                            let v1 = w00 * p00[i1] + w10 * p10[i1] + w01 * p01[i1] + w11 * p11[i1]
+                            let v0 = w00 * clamped(p00[i0]) + w10 * clamped(p10[i0]) + w01 * clamped(p01[i0]) + w11 * clamped(p11[i0])
+                            let v1 = w00 * clamped(p00[i1]) + w10 * clamped(p10[i1]) + w01 * clamped(p01[i1]) + w11 * clamped(p11[i1])
                             row[a] = (v0 + wx * (v1 - v0) - shift) * gain
                         }
                     }

@@ -8,17 +8,10 @@ public struct Preprocess: Sendable {
         self.clip = clip; self.spacing = spacing
     }
 
-    /// A CT (HU) → normalised image on the `spacing` grid (float32, unitless).
-    /// Clips in place, then resamples with the z-score folded into the same pass (trilinear
-    /// weights sum to 1, so this equals z-scoring first); pass the input as its last use to
-    /// spare a copy of its voxels.
-    public func callAsFunction(_ image: consuming Volume) -> Volume {
-        var clipped = image
-        clip.apply(to: &clipped)
-        let stats = VoxelStatistics(clipped.voxels)
-        let gain = stats.standardDeviation > 0 ? 1 / stats.standardDeviation : 1
-        return Resample(spacing: spacing, interpolation: .trilinear)
-            .resample(clipped, shift: Float(stats.mean), gain: Float(gain))
+    /// A CT (HU) → normalised image on the `spacing` grid (float32, unitless), in one resampling
+    /// pass with the clip and the z-score applied as each voxel is sampled (`normalise`).
+    public func callAsFunction(_ image: Volume) -> Volume {
+        Resample(spacing: spacing, interpolation: .trilinear).resample(image, map: normalise(image).valueMap)
     }
 
     /// A 0/1 mask → the same mask on the `spacing` grid (nearest neighbour, stored as uint8).
@@ -28,30 +21,38 @@ public struct Preprocess: Sendable {
         return m
     }
 
-    /// Clip and z-score on the ORIGINAL grid. Trilinear resampling commutes with the z-score
-    /// (weights sum to 1), so crops resampled from this equal crops of the fully preprocessed image.
-    public func normalise(_ image: consuming Volume) -> Normalised {
-        var clipped = image
-        clip.apply(to: &clipped)
-        let stats = VoxelStatistics(clipped.voxels)
-        let z = ZScore().apply(consume clipped, using: stats)
-        var n = Normalised(volume: z, padding: 0, statistics: stats)
+    /// The clip and z-score of `image` on its ORIGINAL grid, as a recipe for crops: only the
+    /// clipped image's statistics are computed here (one pass, nothing written), and each crop
+    /// clips and z-scores the voxels it samples. Crops of it equal the same boxes of the fully
+    /// preprocessed image, without a clipped or z-scored copy of the scan (168 MB for a
+    /// 512 × 512 × 160 CT, which the workbench would keep for as long as a case is open).
+    public func normalise(_ image: Volume) -> Normalised {
+        let stats = VoxelStatistics(image.voxels, clampedTo: clip.lower...clip.upper)
+        var n = Normalised(hu: image, clip: clip, statistics: stats, padding: 0)
         n.padding = n.value(hu: Double(clip.lower))
         return n
     }
 }
 
-/// A clipped, z-scored image on its original grid, ready to be cropped many times.
+/// A CT with its clip and z-score decided, ready to be cropped many times (`TeacherCrop.crop`).
 public struct Normalised: Sendable {
-    public var volume: Volume
+    /// The CT in HU as it was read: shared with the caller, not copied, not clipped.
+    public var hu: Volume
+    public var clip: ClipIntensity
+    /// Statistics of the clipped image (HU) that the z-score uses.
+    public var statistics: VoxelStatistics
     /// The value of air after normalisation (the clip's lower bound): pad crops with it.
     public var padding: Float
-    /// Statistics of the clipped image (HU) that the z-score used.
-    public var statistics: VoxelStatistics
 
-    /// What `hu` (inside the clip's range) became in `volume`.
+    /// What `hu` (inside the clip's range) becomes.
     public func value(hu: Double) -> Float {
-        let sd = statistics.standardDeviation > 0 ? statistics.standardDeviation : 1
-        return Float((hu - statistics.mean) / sd)
+        Float((hu - statistics.mean) * scale)
+    }
+
+    private var scale: Double { statistics.standardDeviation > 0 ? 1 / statistics.standardDeviation : 1 }
+
+    /// Clip, then z-score, for the sampler.
+    var valueMap: ValueMap {
+        ValueMap(lower: clip.lower, upper: clip.upper, shift: Float(statistics.mean), gain: Float(scale))
     }
 }

@@ -12,10 +12,10 @@ public struct Resample: Sendable {
 
     /// `v` (size n) on the new grid (size n' = ceil((n − 0.5) · spacing_v / spacing)).
     /// Nearest keeps `v.storedType`; trilinear yields float32.
-    public func callAsFunction(_ v: Volume) -> Volume { resample(v, shift: 0, gain: 1) }
+    public func callAsFunction(_ v: Volume) -> Volume { resample(v, map: .identity) }
 
-    /// Resamples and stores `(value − shift) · gain`, in the same pass.
-    func resample(_ v: Volume, shift: Float, gain: Float) -> Volume {
+    /// Resamples through `map` (a clip and a z-score in the same pass).
+    func resample(_ v: Volume, map: ValueMap) -> Volume {
         let grid = ResampledGrid(v, spacing: spacing)
         func taps(_ count: Int, _ n: Int, _ f: Double) -> AxisTaps {
             AxisTaps(count: count, sourceCount: n, interpolation) { Double($0) * f }
@@ -23,8 +23,7 @@ public struct Resample: Sendable {
         let voxels = sampleSeparable(v.voxels, from: v.size, to: grid.size,
                                      x: taps(grid.size.i, v.size.i, grid.scale.x),
                                      y: taps(grid.size.j, v.size.j, grid.scale.y),
-                                     z: taps(grid.size.k, v.size.k, grid.scale.z), outside: 0,
-                                     shift: shift, gain: gain)
+                                     z: taps(grid.size.k, v.size.k, grid.scale.z), outside: 0, map: map)
         return Volume(size: grid.size, spacing: spacing, affine: grid.affine, voxels: voxels,
                       storedType: interpolation == .nearest ? v.storedType : "float32")
     }

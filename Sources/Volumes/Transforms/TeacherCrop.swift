@@ -32,10 +32,21 @@ public struct TeacherCrop: Sendable {
         return CropRegion(grid: grid, start: start, size: size)
     }
 
+    /// The crop of a normalised CT around `centre`: clipped and z-scored as it is sampled, air
+    /// (`image.padding`) outside the scan.
+    public func crop(_ image: Normalised, centre: SIMD3<Double>) -> (crop: Volume, region: CropRegion) {
+        crop(image.hu, centre: centre, padding: image.padding, map: image.valueMap)
+    }
+
     /// The crop of `volume` (`size`, at `spacing`) around `centre`; voxels outside the volume get
-    /// `padding` (e.g. `Normalised.padding`). Use `.trilinear` for images, `.nearest` for masks.
+    /// `padding`. Use `.trilinear` for images, `.nearest` for masks.
     public func crop(_ volume: Volume, centre: SIMD3<Double>, padding: Float,
                      interpolation: Interpolation = .trilinear) -> (crop: Volume, region: CropRegion) {
+        crop(volume, centre: centre, padding: padding, interpolation: interpolation, map: .identity)
+    }
+
+    private func crop(_ volume: Volume, centre: SIMD3<Double>, padding: Float,
+                      interpolation: Interpolation = .trilinear, map: ValueMap) -> (crop: Volume, region: CropRegion) {
         let r = region(of: volume, centre: centre)
         func taps(_ count: Int, _ start: Int, _ newCount: Int, _ n: Int, _ f: Double) -> AxisTaps {
             AxisTaps(count: count, sourceCount: n, interpolation) { q in
@@ -48,7 +59,7 @@ public struct TeacherCrop: Sendable {
                                      x: taps(size.i, r.start.x, g.size.i, volume.size.i, g.scale.x),
                                      y: taps(size.j, r.start.y, g.size.j, volume.size.j, g.scale.y),
                                      z: taps(size.k, r.start.z, g.size.k, volume.size.k, g.scale.z),
-                                     outside: padding)
+                                     outside: padding, map: map)
         let v = Volume(size: size, spacing: spacing, affine: r.affine, voxels: voxels,
                        storedType: interpolation == .nearest ? volume.storedType : "float32")
         return (v, r)
