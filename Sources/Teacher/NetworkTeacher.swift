@@ -113,7 +113,9 @@ public final class NetworkTeacher {
 
     /// One mask per `postprocesses` entry from a single network pass (for comparing fusion rules).
     public func predict(image: Normalised, boxes: [Box], hu: Volume?, postprocesses: [Postprocess]) throws -> [Volume] {
-        var masks = [Volume](repeating: image.hu.sameGrid(), count: postprocesses.count)
+        // Every tumour's network pass first, then the scan-sized masks: the network's activations
+        // are gone by the time the masks are made, so the two never add up in memory.
+        var blocks: [(object: ObjectBoxes, pasted: Volume, lower: SIMD3<Int>, upper: SIMD3<Int>)] = []
         for object in ObjectBoxes.group(boxes) {
             let (p, region) = try probabilities(image: image, boxes: object)
             // Only the block the post-processing reads is pasted back: the boxes' extent (the
@@ -121,10 +123,14 @@ public final class NetworkTeacher {
             let e = object.extent, reach = role == .box ? SIMD3<Int>.zero : SIMD3(repeating: 64)
             let lower = pointwiseMax(e.lower &- reach, .zero), upper = pointwiseMin(e.upper &+ reach, image.hu.size.last)
             guard lower.x <= upper.x, lower.y <= upper.y, lower.z <= upper.z else { continue }
-            let pasted = crop.paste(p, region: region, block: lower, upper, interpolation: .trilinear)
+            blocks.append((object, crop.paste(p, region: region, block: lower, upper, interpolation: .trilinear), lower, upper))
+        }
+        var masks = [Volume](repeating: image.hu.sameGrid(), count: postprocesses.count)
+        for block in blocks {
             for (n, post) in postprocesses.enumerated() {
-                post.apply(probabilities: pasted, origin: lower, boxes: role == .box ? object : nil,
-                           lower: lower, upper: upper, hu: refineWithHU && role == .box ? hu : nil, into: &masks[n])
+                post.apply(probabilities: block.pasted, origin: block.lower, boxes: role == .box ? block.object : nil,
+                           lower: block.lower, upper: block.upper, hu: refineWithHU && role == .box ? hu : nil,
+                           into: &masks[n])
             }
         }
         return masks
