@@ -60,6 +60,12 @@ final class BufferPool<T: NetScalar>: @unchecked Sendable {
         free[count, default: []].append(pointer)
     }
 
+    /// Frees every kept block (a program that goes idle between passes gives them back).
+    func drain() {
+        lock.lock(); defer { lock.unlock() }
+        freeAll(); dims = nil
+    }
+
     private func freeAll() {
         for blocks in free.values { for b in blocks { b.deallocate() } }
         free = [:]

@@ -71,6 +71,11 @@ public final class UNet3D {
     /// one per network and does not fault it in again for each.
     public func sharePool(with other: UNet3D) { graph.pool = other.graph.pool }
 
+    /// Gives back the activation blocks kept for the next pass (`BufferPool`): for a program that
+    /// sits idle between passes, such as the workbench between proposals, where holding a pass's
+    /// memory costs more than faulting it in again (a few per cent of the next pass).
+    public func releaseBuffers() { graph.pool.drain() }
+
     /// The number of trainable values.
     public var parameterCount: Int { graph.params.count }
 

@@ -52,6 +52,9 @@ public final class ProposalEngine {
                                    postprocesses: postprocesses)
     }
 
+    /// Gives back the network's kept activation blocks, for callers that go idle after a proposal.
+    public func releaseBuffers() { teacher?.net.releaseBuffers() }
+
     private func normalised(_ image: Volume) -> Normalised {
         if let c = cached, c.image.size == image.size, c.image.affine == image.affine, c.image.voxels == image.voxels {
             return c.normalised

@@ -24,6 +24,8 @@ public final class EngineProposer: Proposer, @unchecked Sendable {
             for v in part.voxels.indices where part.voxels[v] > 0.5 { mask!.voxels[v] = 1 }
         }
         progress(1)
+        // An annotator looks at a proposal for seconds to minutes: hold no network memory meanwhile.
+        engine.releaseBuffers()
         return isCancelled() ? nil : mask ?? image.sameGrid(filledWith: 0, storedType: "uint8")
     }
 }
