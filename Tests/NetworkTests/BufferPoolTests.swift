@@ -15,6 +15,19 @@ final class BufferPoolTests: XCTestCase {
         pool.park(block, count: 64)
         pool.prepare(for: Dims(8, 4, 4))
         XCTAssertNil(pool.take(64), "a pass of another size starts from an empty pool")
+        pool.prepare(for: Dims(4, 4, 4))
+        pool.park(.allocate(capacity: 64), count: 64)
+        pool.drain()
+        pool.prepare(for: Dims(4, 4, 4))
+        XCTAssertNil(pool.take(64), "drained: nothing kept even for a pass of the same size")
+    }
+
+    func testReleasedBuffersLeaveTheNextPassAsItWas() throws {
+        let net = UNet3D(config: UNetConfig(inChannels: 1, outChannels: 1, channels: [8, 16]), seed: 3)
+        let x = Tensor(shape: [1, 1, 16, 16, 16], values: (0..<4096).map { cos(Float($0) * 0.11) })
+        let first = try net.forward(x)
+        net.releaseBuffers()
+        XCTAssertEqual(try net.forward(x), first)
     }
 
     func testSharedPoolLeavesEachNetworksOutputAsItWas() throws {
