@@ -102,6 +102,28 @@ final class NIfTIRoundTripTests: XCTestCase {
         XCTAssertEqual(v.spacing, SIMD3(0.5, 0.25, 3))
     }
 
+    /// Compressed voxels are inflated and decoded a 4 MB slab at a time: values that straddle a
+    /// slab's end, voxels that begin far past the header's read-ahead, and a file cut short in
+    /// the middle of a slab.
+    func testCompressedVoxelsAreDecodedSlabBySlab() throws {
+        let dir = try temporaryFolder(self).path
+        let count = 96 * 96 * 80   // 5.9 MB of float64: a slab and a half
+        let values = (0..<count).map { Double($0 % 10007) * 0.25 - 1024 }
+        let data = values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+        for offset in [352, 355, 5000] {   // 355: every 8-byte value straddles each slab's end
+            let file = craftNIfTI1(dim: [3, 96, 96, 80, 1, 1, 1, 1], datatype: 64, bitpix: 64,
+                                   pixdim: [1, 1, 1, 1, 0, 0, 0, 0], data: data, voxOffset: offset)
+            let gz = file.withUnsafeBytes { Gzip.compress($0).flatMap { $0 } }
+            try writeBytes(gz, "\(dir)/d\(offset).nii.gz")
+            XCTAssertEqual(try NIfTI.read("\(dir)/d\(offset).nii.gz").voxels, values.map { Float($0) }, "voxels at \(offset)")
+            let short = Array(file.dropLast(data.count / 3)).withUnsafeBytes { Gzip.compress($0).flatMap { $0 } }
+            try writeBytes(short, "\(dir)/s\(offset).nii.gz")
+            XCTAssertThrowsError(try NIfTI.read("\(dir)/s\(offset).nii.gz")) { error in
+                XCTAssertTrue("\(error)".contains("is truncated"), "\(error)")
+            }
+        }
+    }
+
     func testMultiMemberGzipIsReadWhole() throws {
         let dir = try temporaryFolder(self).path
         var v = Volume(size: GridSize(200, 100, 60), spacing: SIMD3(1, 1, 1))

@@ -30,8 +30,8 @@ func linearVolume(_ size: GridSize = GridSize(9, 7, 5), spacing: SIMD3<Double> =
 /// A minimal single-file NIfTI-1 written byte by byte (independent of tutor's writer):
 /// qform_code = sform_code = 0, so the affine is the pixdim scaling.
 func craftNIfTI1(dim: [Int16], datatype: Int16, bitpix: Int16, pixdim: [Float], data: [UInt8],
-                 slope: Float = 0, intercept: Float = 0, bigEndian: Bool = false) -> [UInt8] {
-    var h = [UInt8](repeating: 0, count: 352)
+                 slope: Float = 0, intercept: Float = 0, bigEndian: Bool = false, voxOffset: Int = 352) -> [UInt8] {
+    var h = [UInt8](repeating: 0, count: voxOffset)   // bytes 348… are zero: no extensions, padding
     func put<T: FixedWidthInteger>(_ v: T, _ at: Int) {
         let x = bigEndian ? v.bigEndian : v.littleEndian
         withUnsafeBytes(of: x) { for (n, b) in $0.enumerated() { h[at + n] = b } }
@@ -41,7 +41,7 @@ func craftNIfTI1(dim: [Int16], datatype: Int16, bitpix: Int16, pixdim: [Float], 
     for (n, d) in dim.enumerated() { put(d, 40 + 2 * n) }
     put(datatype, 70); put(bitpix, 72)
     for (n, p) in pixdim.enumerated() { putF(p, 76 + 4 * n) }
-    putF(352, 108); putF(slope, 112); putF(intercept, 116)
+    putF(Float(voxOffset), 108); putF(slope, 112); putF(intercept, 116)
     for (n, c) in "n+1\0".utf8.enumerated() { h[344 + n] = c }
     return h + data
 }

@@ -4,7 +4,7 @@ internal import CNIfTI
 ///
 /// Reading parses and checks the header first (sizes against the file's length, datatype,
 /// dimensions), lets libnifti turn the header into its `nifti_image` (quaternion → qform,
-/// sform rows, codes), then inflates and converts the voxels on all cores.
+/// sform rows, codes), then inflates the voxels a slab at a time and converts each on all cores.
 public enum NIfTI {
     /// Reads the volume at `path`. Voxels become Float with scl_slope/scl_inter applied
     /// (a slope of 0 or NaN means no scaling). The affine is the sform when sform_code > 0,
@@ -37,19 +37,49 @@ public enum NIfTI {
             guard needed <= Gzip.maximumExpansion(of: bytes.count) else {
                 throw TutorError("\(path) is truncated or its header is damaged: it declares \(needed) bytes of voxels, more than its \(bytes.count) compressed bytes can hold.")
             }
-            let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: needed, alignment: 16)
-            defer { raw.deallocate() }
-            let first = min(headCount, needed)   // a tiny volume may end inside the 540 bytes read ahead
-            head.withUnsafeBytes { raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<first])) }
-            let got = first + (try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[first...])))
-            guard got == needed else { throw truncated(path, holds: got, needs: needed, compressed: true) }
-            voxels = decode(raw.baseAddress! + header.voxOffset, header)
+            voxels = try inflateAndDecode(reader, head: Array(head[0..<headCount]), header, path: path)
         } else {
             guard needed <= bytes.count else { throw truncated(path, holds: bytes.count, needs: needed, compressed: false) }
             voxels = bytes.withUnsafeBytes { decode($0.baseAddress! + header.voxOffset, header) }
         }
         return Volume(size: header.size, spacing: affine.columnNorms, affine: affine,
                       voxels: voxels, storedType: header.type.name)
+    }
+
+    /// The voxels of a compressed file, inflated a slab (4 MB) at a time and each slab decoded
+    /// straight into the Floats: the file's raw voxels are never held whole (84 MB for an int16
+    /// 512 × 512 × 160 CT, as much as the Floats themselves for float32). `head` is what the
+    /// header read already took from the stream.
+    private static func inflateAndDecode(_ reader: GzipReader, head: [UInt8], _ h: NIfTIHeader, path: String) throws -> [Float] {
+        let size = h.type.size, count = h.size.count, total = count * size
+        let slab = (1 << 22) / size * size
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: slab, alignment: 16)
+        defer { buffer.deallocate() }
+        var consumed = head.count   // bytes of the decompressed stream read so far
+        // Voxel bytes the read-ahead already holds (a tiny volume may end inside it).
+        var filled = head.count > h.voxOffset ? min(head.count - h.voxOffset, total) : 0
+        head.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[h.voxOffset..<(h.voxOffset + filled)])) }
+        func fill(_ count: Int) throws {   // reads `count` more bytes after `filled`, or throws at the end of the data
+            let n = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<(filled + count)]))
+            consumed += n; filled += n
+            guard n == count else { throw truncated(path, holds: consumed, needs: h.neededBytes, compressed: true) }
+        }
+        var skip = max(0, h.voxOffset - head.count)   // header extensions past the read-ahead
+        while skip > 0 {
+            let step = min(skip, slab)
+            try fill(step)
+            filled = 0; skip -= step
+        }
+        return try [Float](unsafeUninitializedCapacity: count) { out, initialised in
+            var done = 0   // voxel bytes decoded
+            while done < total {
+                try fill(min(slab, total - done) - filled)
+                RawVoxels.decode(buffer.baseAddress!, count: filled / size, type: h.type, byteSwapped: h.byteSwapped,
+                                 slope: h.slope, intercept: h.intercept, scaled: h.scaled, into: out.baseAddress! + done / size)
+                done += filled; filled = 0
+            }
+            initialised = count
+        }
     }
 
     private static func decode(_ raw: UnsafeRawPointer, _ h: NIfTIHeader) -> [Float] {

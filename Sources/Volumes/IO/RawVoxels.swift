@@ -6,7 +6,15 @@ enum RawVoxels {
     static func decode(_ raw: UnsafeRawPointer, count: Int, type: VoxelType, byteSwapped: Bool,
                        slope: Double = 1, intercept: Double = 0, scaled: Bool = false) -> [Float] {
         [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
-            let out = buffer.baseAddress!
+            decode(raw, count: count, type: type, byteSwapped: byteSwapped, slope: slope, intercept: intercept,
+                   scaled: scaled, into: buffer.baseAddress!)
+            initialised = count
+        }
+    }
+
+    /// `decode` into `count` Floats at `out`.
+    static func decode(_ raw: UnsafeRawPointer, count: Int, type: VoxelType, byteSwapped: Bool,
+                       slope: Double, intercept: Double, scaled: Bool, into out: UnsafeMutablePointer<Float>) {
             Parallel.forEachChunk(count, minimumChunk: 1 << 16) { range in
                 func run<T: RawScalar>(_: T.Type) {
                     for n in range {
@@ -27,8 +35,6 @@ enum RawVoxels {
                 case .float64: run(Double.self)
                 }
             }
-            initialised = count
-        }
     }
 
     /// Encodes Float voxels as little-endian `type` into `out` (which holds `values.count · type.size`
