@@ -113,6 +113,13 @@ public final class NetworkTeacher {
 
     /// One mask per `postprocesses` entry from a single network pass (for comparing fusion rules).
     public func predict(image: Normalised, boxes: [Box], hu: Volume?, postprocesses: [Postprocess]) throws -> [Volume] {
+        try predict(image: image, boxes: boxes, hu: hu, postprocesses: postprocesses, onto: image.hu.sameGrid())
+    }
+
+    /// `predict`, marking each post-processing's mask onto a copy of `start` (an empty mask, or
+    /// one that already holds other tumours) of any kind.
+    public func predict<Mask: MarkableMask>(image: Normalised, boxes: [Box], hu: Volume?, postprocesses: [Postprocess],
+                                            onto start: @autoclosure () -> Mask) throws -> [Mask] {
         // Every tumour's network pass first, then the scan-sized masks: the network's activations
         // are gone by the time the masks are made, so the two never add up in memory.
         var blocks: [(object: ObjectBoxes, pasted: Volume, lower: SIMD3<Int>, upper: SIMD3<Int>)] = []
@@ -125,7 +132,7 @@ public final class NetworkTeacher {
             guard lower.x <= upper.x, lower.y <= upper.y, lower.z <= upper.z else { continue }
             blocks.append((object, crop.paste(p, region: region, block: lower, upper, interpolation: .trilinear), lower, upper))
         }
-        var masks = [Volume](repeating: image.hu.sameGrid(), count: postprocesses.count)
+        var masks = [Mask](repeating: start(), count: postprocesses.count)
         for block in blocks {
             for (n, post) in postprocesses.enumerated() {
                 post.apply(probabilities: block.pasted, origin: block.lower, boxes: role == .box ? block.object : nil,

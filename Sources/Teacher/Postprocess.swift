@@ -52,8 +52,8 @@ public struct Postprocess: Sendable {
                   agreement: parts.count == 4 ? unit(parts[3]) : nil)
     }
 
-    public func apply(probabilities: Volume, origin: SIMD3<Int> = .zero, boxes: ObjectBoxes?, lower: SIMD3<Int>,
-                      upper: SIMD3<Int>, hu: Volume? = nil, into mask: inout Volume) {
+    public func apply<Mask: MarkableMask>(probabilities: Volume, origin: SIMD3<Int> = .zero, boxes: ObjectBoxes?,
+                                          lower: SIMD3<Int>, upper: SIMD3<Int>, hu: Volume? = nil, into mask: inout Mask) {
         let p = PlacedBlock(volume: probabilities, origin: origin)
         let lo = pointwiseMax(lower, pointwiseMax(origin, .zero))
         let hi = pointwiseMin(pointwiseMin(upper, p.upper), mask.size.last)
@@ -77,7 +77,7 @@ public struct Postprocess: Sendable {
         }
         fillHolesPerSlice(&block)
         for c in 0..<sub.k { for b in 0..<sub.j { for a in 0..<sub.i where block[a, b, c] > 0 {
-            mask[lo.x + a, lo.y + b, lo.z + c] = 1
+            mask.mark(lo.x + a, lo.y + b, lo.z + c)
         } } }
     }
 }

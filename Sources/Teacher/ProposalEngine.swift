@@ -44,6 +44,19 @@ public final class ProposalEngine {
         return try teacher.predict(image: normalised(image), boxes: filled, hu: image)
     }
 
+    /// `propose`, marking the mask onto `mask` (empty, or holding other tumours of the image):
+    /// no float mask of the scan's size is made on the network's way.
+    public func propose(image: Volume, boxes: [Box], onto mask: inout BinaryMask) throws {
+        let filled = interpolateBoxes(boxes)
+        guard let teacher else {
+            let part = ThresholdTeacher.predict(image: image, boxes: filled)
+            for v in part.voxels.indices where part.voxels[v] > 0.5 { mask.voxels[v] = 1 }
+            return
+        }
+        mask = try teacher.predict(image: normalised(image), boxes: filled, hu: image, postprocesses: [teacher.postprocess],
+                                   onto: mask)[0]
+    }
+
     /// The network's masks for `boxes` under each of `postprocesses` (one network pass); nil for
     /// the threshold method.
     public func propose(image: Volume, boxes: [Box], postprocesses: [Postprocess]) throws -> [Volume]? {

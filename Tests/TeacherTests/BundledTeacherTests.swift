@@ -66,5 +66,13 @@ final class BundledTeacherTests: XCTestCase {
             if p && t { both += 1 }
         }
         XCTAssertGreaterThanOrEqual(Double(2 * both) / Double(predicted + truth), 0.9)
+        // The workbench's byte mask, marked onto one that already holds another "tumour", is the
+        // same mask plus what it held.
+        var bytes = BinaryMask(emptyOn: image)
+        bytes[3, 4, 5] = 1
+        try engine.propose(image: image, boxes: try BoxFile.load(json: folder + "/boxes.json").boxes, onto: &bytes)
+        var expected = BinaryMask(mask)
+        expected[3, 4, 5] = 1
+        XCTAssertEqual(bytes, expected)
     }
 }

@@ -124,6 +124,23 @@ final class NIfTIRoundTripTests: XCTestCase {
         }
     }
 
+    /// A byte-per-voxel mask is written as uint8 straight from its bytes, on its grid, and reads
+    /// back as the same mask.
+    func testBinaryMaskWritesAsUint8() throws {
+        let dir = try temporaryFolder(self).path
+        let affine = Affine(rows: [0, -0.75, 0, 10, 0.5, 0, 0, -20, 0, 0, 2.5, 30, 0, 0, 0, 1])   // exact in float32
+        let image = Volume(size: GridSize(7, 5, 3), spacing: affine.columnNorms, affine: affine,
+                           voxels: (0..<105).map { $0 % 3 == 0 ? 1 : 0 })
+        let mask = BinaryMask(image)
+        XCTAssertEqual(mask.count, 35)
+        try NIfTI.write(mask, to: "\(dir)/m.nii.gz")
+        let back = try NIfTI.read("\(dir)/m.nii.gz")
+        XCTAssertEqual(back.storedType, "uint8")
+        XCTAssertEqual(back.affine, image.affine)
+        XCTAssertEqual(BinaryMask(back), mask)
+        XCTAssertEqual(mask.volume.voxels, back.voxels)
+    }
+
     func testMultiMemberGzipIsReadWhole() throws {
         let dir = try temporaryFolder(self).path
         var v = Volume(size: GridSize(200, 100, 60), spacing: SIMD3(1, 1, 1))

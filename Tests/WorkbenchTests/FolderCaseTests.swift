@@ -30,14 +30,14 @@ final class FolderCaseTests: XCTestCase {
         let state = WorkbenchState(contents: contents, keymap: Keymap(), width: 80, height: 24)
         XCTAssertEqual([Double(state.slice), state.window, state.level], [4, 350, 50])
 
-        var mask = contents.image.sameGrid()
+        var mask = BinaryMask(emptyOn: contents.image)
         mask[12, 10, 4] = 1
         try source.saveProposal(mask)
         XCTAssertEqual(FolderCase(folder: folder).storedState, .proposed)
         try source.accept(mask)
         contents = try FolderCase(folder: folder).open()
         XCTAssertEqual(contents.state, .accepted)
-        XCTAssertEqual(contents.proposal?.voxels.reduce(0, +), 1)
+        XCTAssertEqual(contents.proposal?.count, 1)
         XCTAssertEqual(try NIfTI.read(folder.appendingPathComponent("label.nii.gz").path).storedType, "uint8")
         // Boxes changed after accepting: the newer proposal is what reopening shows.
         var newer = mask
@@ -45,7 +45,7 @@ final class FolderCaseTests: XCTestCase {
         try source.saveProposal(newer)
         contents = try FolderCase(folder: folder).open()
         XCTAssertEqual(contents.state, .proposed)
-        XCTAssertEqual(contents.proposal?.voxels.reduce(0, +), 2)
+        XCTAssertEqual(contents.proposal?.count, 2)
         try source.reject(reason: "wrong lobe")
         XCTAssertEqual(try FolderCase(folder: folder).open().state, .rejected(reason: "wrong lobe"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("tmp") }

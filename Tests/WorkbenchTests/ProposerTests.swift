@@ -11,7 +11,7 @@ final class ProposerTests: XCTestCase {
         let fractions = Fractions()
         let mask = try EngineProposer(engine: try ProposalEngine(method: .threshold, weights: nil)).propose(image: image, boxes: boxes, progress: { fractions.add($0) },
                                                    isCancelled: { false })!
-        XCTAssertEqual(mask.voxels.reduce(0, +), 5 * 5 * 4, "the block, its four slices filled between the key boxes")
+        XCTAssertEqual(mask.count, 5 * 5 * 4, "the block, its four slices filled between the key boxes")
         XCTAssertEqual(mask[12, 10, 4], 1)
         XCTAssertEqual(fractions.all.last, 1)
     }
@@ -29,10 +29,9 @@ final class ProposerTests: XCTestCase {
         let both = try engine.propose(image: second, boxes: block + [Box(slice: 3, xMin: 24, yMin: 19, xMax: 29, yMax: 24, object: 2),
                                                                      Box(slice: 4, xMin: 24, yMin: 19, xMax: 29, yMax: 24, object: 2)],
                                       progress: { fractions.add($0) }, isCancelled: { false })!
-        XCTAssertEqual(both.voxels.reduce(0, +), one.voxels.reduce(0, +) + 4 * 4 * 2)
+        XCTAssertEqual(both.count, one.count + 4 * 4 * 2)
         XCTAssertEqual(both[12, 10, 4], 1); XCTAssertEqual(both[26, 21, 3], 1)
         XCTAssertEqual(fractions.all, [0, 0.5, 1])
-        XCTAssertEqual(both.storedType, "uint8"); XCTAssertEqual(one.storedType, "uint8")
     }
 
     func testACancelledRequestGivesNothing() throws {

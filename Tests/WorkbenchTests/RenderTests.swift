@@ -87,7 +87,7 @@ final class RenderTests: XCTestCase {
 
     func testMaskIsTintedAndCanBeHidden() {
         var s = halves()
-        var mask = s.image.sameGrid()
+        var mask = BinaryMask(emptyOn: s.image)
         for j in 0..<40 { for i in 0..<20 { mask[i, j, s.slice] = 1 } }
         _ = s.type(command: "box 0 0 19 39")
         _ = s.handle(.proposalReady(version: 1, mask: mask))

@@ -20,7 +20,7 @@ final class StoreCaseTests: XCTestCase {
         XCTAssertEqual(try source.open().state, .unlabelled)
         let boxes = [Box(slice: 2, xMin: 3, yMin: 3, xMax: 6, yMax: 6)]
         try source.saveBoxes(boxes)
-        var mask = ct.sameGrid()
+        var mask = BinaryMask(emptyOn: ct)
         mask[4, 4, 2] = 1
         try source.saveProposal(mask)
         XCTAssertEqual(try source.open().state, .proposed)
@@ -32,7 +32,7 @@ final class StoreCaseTests: XCTestCase {
         let reopened = try StoreCase(store: store, id: "c1", user: "ann", teacher: "net abc").open()
         XCTAssertEqual(reopened.state, .accepted)
         XCTAssertEqual(reopened.boxes, boxes)
-        XCTAssertEqual(reopened.proposal?.voxels.reduce(0, +), 2, "the edited mask is the label")
+        XCTAssertEqual(reopened.proposal?.count, 2, "the edited mask is the label")
         XCTAssertEqual(reopened.viewPoint, ViewPoint(slice: 2, window: 400, level: 40))
         let log = try store.audit("c1")
         XCTAssertEqual(log.map(\.action).suffix(4), ["boxes", "propose", "propose", "accept"])

@@ -14,40 +14,51 @@ extension NIfTI {
     /// `level` is the zlib level (1 is fast; 6 is gzip's default, ~10 % smaller for CT).
     public static func write(_ v: Volume, to path: String, datatype: VoxelType? = nil,
                              format: Format = .nifti1, level: Int32 = 1) throws {
-        nifti_set_debug_level(0)
         let type = datatype ?? defaultType(for: v)
-        var header = try headerBytes(v, type: type, format: format, path: path)
-        header += [0, 0, 0, 0]    // the extension flag: no extensions follow
-        let gzip = path.hasSuffix(".gz")
-        let floats = type == .float32 || type == .float64
-        func save(_ voxels: UnsafeRawBufferPointer) throws {
-            try header.withUnsafeBytes { head in
-                if gzip {
-                    let members = Gzip.compress(head, level: level) + Gzip.compress(voxels, level: level, huffmanOnly: floats)
-                    try FileBytes.writeAtomically(to: path) { write in for m in members { m.withUnsafeBytes(write) } }
-                } else {
-                    try FileBytes.writeAtomically(to: path) { write in write(head); write(voxels) }
-                }
-            }
-        }
         if type == .float32 && UInt32(1).littleEndian == 1 {
-            try v.voxels.withUnsafeBytes(save)   // the array already holds the file's bytes
+            // The array already holds the file's bytes.
+            try v.voxels.withUnsafeBytes { try write($0, size: v.size, affine: v.affine, type: type, to: path, format: format, level: level) }
         } else {
             let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: v.size.count * type.size, alignment: 16)
             defer { bytes.deallocate() }
             RawVoxels.encode(v.voxels, as: type, into: bytes.baseAddress!)
-            try save(UnsafeRawBufferPointer(bytes))
+            try write(UnsafeRawBufferPointer(bytes), size: v.size, affine: v.affine, type: type, to: path, format: format, level: level)
         }
     }
 
-    /// The 348- or 540-byte header libnifti builds for `v`, with vox_offset right after the 4-byte extension flag.
-    private static func headerBytes(_ v: Volume, type: VoxelType, format: Format, path: String) throws -> [UInt8] {
-        var dims: [Int64] = [3, Int64(v.size.i), Int64(v.size.j), Int64(v.size.k), 1, 1, 1, 1]
+    /// Writes a 0/1 mask as uint8, as `write` does a volume, straight from its bytes.
+    public static func write(_ mask: BinaryMask, to path: String, format: Format = .nifti1, level: Int32 = 1) throws {
+        try mask.voxels.withUnsafeBytes {
+            try write($0, size: mask.size, affine: mask.affine, type: .uint8, to: path, format: format, level: level)
+        }
+    }
+
+    /// Writes voxels already in the file's byte layout under the header for `size` and `affine`.
+    private static func write(_ voxels: UnsafeRawBufferPointer, size: GridSize, affine: Affine, type: VoxelType,
+                              to path: String, format: Format, level: Int32) throws {
+        nifti_set_debug_level(0)
+        var header = try headerBytes(size: size, affine: affine, type: type, format: format, path: path)
+        header += [0, 0, 0, 0]    // the extension flag: no extensions follow
+        let floats = type == .float32 || type == .float64
+        try header.withUnsafeBytes { head in
+            if path.hasSuffix(".gz") {
+                let members = Gzip.compress(head, level: level) + Gzip.compress(voxels, level: level, huffmanOnly: floats)
+                try FileBytes.writeAtomically(to: path) { write in for m in members { m.withUnsafeBytes(write) } }
+            } else {
+                try FileBytes.writeAtomically(to: path) { write in write(head); write(voxels) }
+            }
+        }
+    }
+
+    /// The 348- or 540-byte header libnifti builds for a volume of `size` and `affine`, with
+    /// vox_offset right after the 4-byte extension flag.
+    private static func headerBytes(size: GridSize, affine: Affine, type: VoxelType, format: Format, path: String) throws -> [UInt8] {
+        var dims: [Int64] = [3, Int64(size.i), Int64(size.j), Int64(size.k), 1, 1, 1, 1]
         guard let image = nifti_make_new_nim(&dims, Int32(type.rawValue), 0) else {
             throw TutorError("cannot write \(path): libnifti could not make a header.")
         }
         defer { nifti_image_free(image) }
-        let affine = try v.affine.checked(path)
+        let affine = try affine.checked(path)
         var qb = 0.0, qc = 0.0, qd = 0.0, qx = 0.0, qy = 0.0, qz = 0.0, dx = 0.0, dy = 0.0, dz = 0.0, qfac = 0.0
         nifti_dmat44_to_quatern(affine.dmat44, &qb, &qc, &qd, &qx, &qy, &qz, &dx, &dy, &dz, &qfac)
         let s = affine.columnNorms

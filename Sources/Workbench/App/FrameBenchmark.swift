@@ -21,7 +21,7 @@ public enum FrameBenchmark {
         let k = image.size.k / 2
         let nx = image.size.i, ny = image.size.j
         let box = Box(slice: k, xMin: nx * 5 / 8, yMin: ny * 3 / 8, xMax: nx * 5 / 8 + nx / 12, yMax: ny * 3 / 8 + ny / 12)
-        var mask = image.sameGrid()
+        var mask = BinaryMask(emptyOn: image)
         for kk in max(0, k - 2)...min(image.size.k - 1, k + 2) {
             for j in box.yMin...box.yMax { for i in box.xMin...box.xMax { mask[i, j, kk] = 1 } }
         }

@@ -49,10 +49,10 @@ public struct CaseContents: Sendable {
     public var image: Volume
     public var boxes: [Box]
     /// The teacher's mask (0/1 on the image grid), or the accepted label, if any.
-    public var proposal: Volume?
+    public var proposal: BinaryMask?
     public var state: CaseState
     public var viewPoint: ViewPoint?
-    public init(id: String, image: Volume, boxes: [Box], proposal: Volume?, state: CaseState, viewPoint: ViewPoint?) {
+    public init(id: String, image: Volume, boxes: [Box], proposal: BinaryMask?, state: CaseState, viewPoint: ViewPoint?) {
         self.id = id; self.image = image; self.boxes = boxes; self.proposal = proposal
         self.state = state; self.viewPoint = viewPoint
     }
@@ -68,9 +68,9 @@ public protocol CaseSource: AnyObject {
     func open() throws -> CaseContents
     func saveBoxes(_ boxes: [Box]) throws
     /// Stores an unreviewed proposal (the case becomes `proposed`).
-    func saveProposal(_ mask: Volume) throws
+    func saveProposal(_ mask: BinaryMask) throws
     /// Makes `mask` the case's label (the case becomes `accepted`).
-    func accept(_ mask: Volume) throws
+    func accept(_ mask: BinaryMask) throws
     func reject(reason: String) throws
     func saveViewPoint(_ point: ViewPoint) throws
     /// Claims the case for this session; throws when someone else holds it.

@@ -5,7 +5,7 @@ import Volumes
 public enum Edit: Equatable, Sendable {
     case boxes(before: [Box], after: [Box])
     /// A change to axial slice `slice` of the mask; `before`/`after` hold that slice's voxels (i fastest).
-    case maskSlice(slice: Int, before: [Float], after: [Float])
+    case maskSlice(slice: Int, before: [UInt8], after: [UInt8])
     /// The mask appeared from nothing (the first brush stroke on a case without a proposal).
     case maskCreated
 }
@@ -17,7 +17,7 @@ public struct MaskStats: Equatable, Sendable {
     /// The longest in-plane distance (mm) between two mask voxel centres on any axial slice.
     public var maxAxialDiameter: Double
 
-    public init(mask: Volume) {
+    public init(mask: BinaryMask) {
         let nx = mask.size.i, ny = mask.size.j
         let s = mask.spacing
         var count = 0
@@ -30,7 +30,7 @@ public struct MaskStats: Equatable, Sendable {
                     let row = base + j * nx
                     // Only the first and last voxel of each run matter for the hull.
                     var first = -1, last = -1
-                    for i in 0..<nx where v[row + i] > 0.5 {
+                    for i in 0..<nx where v[row + i] != 0 {
                         count += 1
                         if first < 0 { first = i }
                         last = i

@@ -12,20 +12,17 @@ public final class EngineProposer: Proposer, @unchecked Sendable {
     public init(engine: ProposalEngine) { self.engine = engine }
 
     public func propose(image: Volume, boxes: [Box], progress: @Sendable (Double) -> Void,
-                        isCancelled: @Sendable () -> Bool) throws -> Volume? {
+                        isCancelled: @Sendable () -> Bool) throws -> BinaryMask? {
         let objects = Set(boxes.map(\.object)).sorted()
-        // The first tumour's mask (scan-sized, from the engine) gathers the others: no second copy.
-        var mask: Volume?
+        var mask = BinaryMask(emptyOn: image)
         for (n, object) in objects.enumerated() {
             if isCancelled() { return nil }
             progress(Double(n) / Double(objects.count))
-            let part = try engine.propose(image: image, boxes: boxes.filter { $0.object == object })
-            guard mask != nil else { mask = part; continue }
-            for v in part.voxels.indices where part.voxels[v] > 0.5 { mask!.voxels[v] = 1 }
+            try engine.propose(image: image, boxes: boxes.filter { $0.object == object }, onto: &mask)
         }
         progress(1)
         // An annotator looks at a proposal for seconds to minutes: hold no network memory meanwhile.
         engine.releaseBuffers()
-        return isCancelled() ? nil : mask ?? image.sameGrid(filledWith: 0, storedType: "uint8")
+        return isCancelled() ? nil : mask
     }
 }

@@ -85,7 +85,7 @@ public final class FolderCase: CaseSource {
         let state = stored?.state ?? stateFromFiles
         // The label once accepted; a newer proposal (boxes changed after accepting) when there is one.
         let maskURL = state == .accepted && labelled ? labelURL : proposed ? proposalURL : labelURL
-        let mask = fm.fileExists(atPath: maskURL.path) ? try NIfTI.read(maskURL.path) : nil
+        let mask = fm.fileExists(atPath: maskURL.path) ? BinaryMask(try NIfTI.read(maskURL.path)) : nil
         if let mask, mask.size != image.size {
             throw TutorError("\(maskURL.path) is \(mask.size) but the image is \(image.size).")
         }
@@ -121,12 +121,12 @@ public final class FolderCase: CaseSource {
         try updateState { if $0.state == .unlabelled || $0.state == .boxed { $0.state = boxes.isEmpty ? .unlabelled : .boxed } }
     }
 
-    public func saveProposal(_ mask: Volume) throws {
+    public func saveProposal(_ mask: BinaryMask) throws {
         try writeMaskAtomically(mask, to: proposalURL)
         try updateState { $0.state = .proposed }
     }
 
-    public func accept(_ mask: Volume) throws {
+    public func accept(_ mask: BinaryMask) throws {
         try writeMaskAtomically(mask, to: labelURL)
         try updateState { $0.state = .accepted }
     }
@@ -154,8 +154,8 @@ public final class FolderCase: CaseSource {
     }
 
     /// NIfTI.write is atomic itself (temporary file + rename).
-    private func writeMaskAtomically(_ mask: Volume, to url: URL) throws {
-        try NIfTI.write(mask, to: url.path, datatype: .uint8)
+    private func writeMaskAtomically(_ mask: BinaryMask, to url: URL) throws {
+        try NIfTI.write(mask, to: url.path)
     }
 
     private func writeAtomically(_ data: Data, to url: URL) throws {

@@ -7,5 +7,5 @@ public protocol Proposer: Sendable {
     var name: String { get }
     /// The mask (0/1 on the image grid) for `boxes` (voxel indices of `image`), or nil when cancelled.
     func propose(image: Volume, boxes: [Box], progress: @Sendable (Double) -> Void,
-                 isCancelled: @Sendable () -> Bool) throws -> Volume?
+                 isCancelled: @Sendable () -> Bool) throws -> BinaryMask?
 }

@@ -16,7 +16,7 @@ public final class StoreCase: CaseSource {
     let user: String
     /// Names the teacher in provenance (the proposal engine's label: "net <hash>" or "threshold").
     let teacher: String
-    private var proposed: Volume?
+    private var proposed: BinaryMask?
     private var holdsLock = false
 
     public init(store: DatasetStore, id: String, user: String, teacher: String) {
@@ -34,7 +34,7 @@ public final class StoreCase: CaseSource {
         let record = try store.case(id)
         let image = try VolumeIO.read(try store.imagePath(id))
         let boxes = try store.boxes(id)?.boxes ?? []
-        let mask = try store.maskPath(id).map { try VolumeIO.read($0) }
+        let mask = try store.maskPath(id).map { BinaryMask(try VolumeIO.read($0)) }
         proposed = record.state == .proposed ? mask : nil
         let state: CaseState
         switch record.state {
@@ -52,15 +52,15 @@ public final class StoreCase: CaseSource {
         try store.saveBoxes(id, BoxFile(image: image, boxes: boxes), user: user)
     }
 
-    public func saveProposal(_ mask: Volume) throws {
-        try store.saveProposal(id, mask: mask, weightsHash: teacher, boxRevision: try store.case(id).boxRevision, user: user)
+    public func saveProposal(_ mask: BinaryMask) throws {
+        try store.saveProposal(id, mask: mask.volume, weightsHash: teacher, boxRevision: try store.case(id).boxRevision, user: user)
         proposed = mask
     }
 
-    public func accept(_ mask: Volume) throws {
+    public func accept(_ mask: BinaryMask) throws {
         let state = try store.case(id).state
         if proposed?.voxels != mask.voxels || state != .proposed {
-            try store.saveProposal(id, mask: mask, weightsHash: "edited:\(teacher)",
+            try store.saveProposal(id, mask: mask.volume, weightsHash: "edited:\(teacher)",
                                    boxRevision: try store.case(id).boxRevision, user: user)
         }
         try store.accept(id, user: user)

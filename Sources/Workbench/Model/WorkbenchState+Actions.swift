@@ -217,10 +217,10 @@ extension WorkbenchState {
     mutating func paint() -> [Effect] {
         var effects: [Effect] = []
         if contents.proposal == nil {
-            contents.proposal = image.sameGrid(filledWith: 0)
+            contents.proposal = BinaryMask(emptyOn: image)
             undoStack.append(.maskCreated)
         }
-        let value: Float = mode == .eraser ? 0 : 1
+        let value: UInt8 = mode == .eraser ? 0 : 1
         let before = maskSlice(slice)
         var after = before
         let nx = image.size.i, r = brushRadius
@@ -238,13 +238,13 @@ extension WorkbenchState {
         return effects
     }
 
-    func maskSlice(_ k: Int) -> [Float] {
+    func maskSlice(_ k: Int) -> [UInt8] {
         let n = image.size.i * image.size.j
-        guard let mask = contents.proposal else { return [Float](repeating: 0, count: n) }
+        guard let mask = contents.proposal else { return [UInt8](repeating: 0, count: n) }
         return Array(mask.voxels[(k * n)..<((k + 1) * n)])
     }
 
-    mutating func setMaskSlice(_ k: Int, _ values: [Float]) {
+    mutating func setMaskSlice(_ k: Int, _ values: [UInt8]) {
         let n = image.size.i * image.size.j
         contents.proposal!.voxels.replaceSubrange((k * n)..<((k + 1) * n), with: values)
         maskStats = MaskStats(mask: contents.proposal!)
@@ -269,13 +269,13 @@ extension WorkbenchState {
         case .boxes(let before, let after):
             return applyBoxes(forward ? after : before, note: "\(note): boxes")
         case .maskSlice(let k, let before, let after):
-            if contents.proposal == nil { contents.proposal = image.sameGrid(filledWith: 0) }
+            if contents.proposal == nil { contents.proposal = BinaryMask(emptyOn: image) }
             setMaskSlice(k, forward ? after : before)
             goToSlice(k)
             message = "\(note): brush on slice \(k)"
             return [.saveProposal]
         case .maskCreated:
-            if forward { contents.proposal = image.sameGrid(filledWith: 0); maskStats = MaskStats(mask: contents.proposal!) } else {
+            if forward { contents.proposal = BinaryMask(emptyOn: image); maskStats = MaskStats(mask: contents.proposal!) } else {
                 contents.proposal = nil; maskStats = nil
             }
             message = "\(note): mask \(forward ? "created" : "removed")"

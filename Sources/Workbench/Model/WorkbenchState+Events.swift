@@ -7,7 +7,7 @@ public enum Event: Sendable {
     case mouse(MouseEvent)
     case resize(width: Int, height: Int)
     case proposalProgress(version: Int, fraction: Double)
-    case proposalReady(version: Int, mask: Volume)
+    case proposalReady(version: Int, mask: BinaryMask)
     case proposalFailed(version: Int, reason: String)
     /// A save the session carried out failed (e.g. the case folder vanished).
     case saveFailed(String)

@@ -77,7 +77,7 @@ public struct WorkbenchState: Sendable {
     public var contents: CaseContents
     public var image: Volume { contents.image }
     public var boxes: [Box] { contents.boxes }
-    public var mask: Volume? { contents.proposal }
+    public var mask: BinaryMask? { contents.proposal }
 
     // Where we look
     public var slice: Int

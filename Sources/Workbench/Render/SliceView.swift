@@ -38,7 +38,7 @@ public enum SliceView {
                     guard i >= 0 else { continue }
                     inside[py * pw + px] = true
                     let g = UInt8(min(max((Double(hu[rowBase + i]) - low) * scale, 0), 255))
-                    if let maskVoxels, maskVoxels[rowBase + i] > 0.5 {
+                    if let maskVoxels, maskVoxels[rowBase + i] != 0 {
                         pixels[py * pw + px] = Palette.tint(g)
                         marks[py * pw + px] = .mask
                     } else {
