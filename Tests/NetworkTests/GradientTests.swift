@@ -27,7 +27,7 @@ final class GradientTests: XCTestCase {
             x[i] = saved
             let numeric = (up - down) / (2 * h)
             let error = abs(numeric - analytic[i]) / max(abs(numeric), abs(analytic[i]), 1e-3)
-            worst = max(worst, error)
+            worst = error.isNaN ? .infinity : max(worst, error)   // max would pass a NaN by
         }
         XCTAssertLessThan(worst, 1e-5, "\(label): worst relative gradient error \(worst)", file: file, line: line)
     }
@@ -127,6 +127,24 @@ final class GradientTests: XCTestCase {
         checkGradient("norm scale", x: gamma.pointer, count: c, analytic: dG.array, loss: loss)
         checkGradient("norm shift", x: beta.pointer, count: c, analytic: dB.array, loss: loss)
         checkGradient("PReLU slope", x: slope.pointer, count: c, analytic: dS.array, loss: loss)
+        // From the activation alone (written over the input, as training does where it can):
+        // the same gradients.
+        XCTAssertTrue(NormPReLU.recoverable(gamma: gamma.pointer, slope: slope.pointer, channels: c))
+        let act = Buffer<Double>(x.array)
+        NormPReLU.forward(x: act.pointer, channels: c, spatial: n, gamma: gamma.pointer, beta: beta.pointer,
+                          slope: slope.pointer, y: nil, mean: mean.pointer, rstd: rstd.pointer)
+        let d2 = Buffer<Double>(r.array)
+        let dG2 = Buffer<Double>(count: c, zeroed: true), dB2 = Buffer<Double>(count: c, zeroed: true), dS2 = Buffer<Double>(count: c, zeroed: true)
+        NormPReLU.backward(dy: d2.pointer, y: act.pointer, channels: c, spatial: n, gamma: gamma.pointer, beta: beta.pointer,
+                           slope: slope.pointer, rstd: rstd.pointer, dGamma: dG2.pointer, dBeta: dB2.pointer, dSlope: dS2.pointer)
+        for (name, a, b) in [("input", d.array, d2.array), ("scale", dG.array, dG2.array), ("shift", dB.array, dB2.array),
+                             ("slope", dS.array, dS2.array)] {
+            for (u, v) in zip(a, b) { XCTAssertEqual(u, v, accuracy: 1e-10 * max(1, abs(u)), "from the activation: \(name)") }
+        }
+        slope.pointer[1] = -0.1
+        XCTAssertFalse(NormPReLU.recoverable(gamma: gamma.pointer, slope: slope.pointer, channels: c), "a negative slope hides z's sign")
+        slope.pointer[1] = 0.05; gamma.pointer[2] = 1e-4
+        XCTAssertFalse(NormPReLU.recoverable(gamma: gamma.pointer, slope: slope.pointer, channels: c), "γ near 0 loses x̂")
     }
 
     func testHead() {
@@ -219,7 +237,18 @@ final class GradientTests: XCTestCase {
         checkWholeNetwork(UNetConfig(inChannels: 2, outChannels: 2, channels: [2, 3, 4], decoders: 2))
     }
 
-    private func checkWholeNetwork(_ config: UNetConfig, file: StaticString = #filePath, line: UInt = #line) {
+    /// Layers whose norm input cannot be recovered from the activation (a negative PReLU slope,
+    /// a scale of 0) keep the conv's output for the backward; the others work from the activation.
+    func testWholeNetworkWithLayersThatKeepTheirConvOutput() {
+        checkWholeNetwork(UNetConfig(inChannels: 2, outChannels: 1, channels: [2, 3, 4])) { graph in
+            graph.param("enc1.1.act.weight")[0] = -0.2
+            graph.param("dec0.0.norm.weight")[1] = 0
+            graph.param("dec1.up.act.weight")[2] = -0.3
+        }
+    }
+
+    private func checkWholeNetwork(_ config: UNetConfig, file: StaticString = #filePath, line: UInt = #line,
+                                   adjust: (UNetGraph<Double>) -> Void = { _ in }) {
         let graph = UNetGraph<Double>(config: config)
         for (name, shape) in config.parameterShapes {
             let p = graph.param(name), count = shape.reduce(1, *)
@@ -229,6 +258,7 @@ final class GradientTests: XCTestCase {
                 else { p[i] = rng.normal() * (name.hasSuffix("weight") ? 0.5 : 0.1) }
             }
         }
+        adjust(graph)
         let dims = Dims(4, 4, 8), n = config.outChannels * dims.count
         let x = randomBuffer(2 * dims.count)
         // One target pattern per output channel (the second a different stripe, as a box would be).
