@@ -1,19 +1,3 @@
-/// A scan-sized mask that a step marks voxel by voxel (the teacher's post-processing): a float
-/// `Volume` for the commands that write one, a `BinaryMask` for the workbench.
-public protocol MarkableMask {
-    var size: GridSize { get }
-    /// Sets voxel (i, j, k) to 1.
-    mutating func mark(_ i: Int, _ j: Int, _ k: Int)
-}
-
-extension Volume: MarkableMask {
-    public mutating func mark(_ i: Int, _ j: Int, _ k: Int) { self[i, j, k] = 1 }
-}
-
-extension BinaryMask: MarkableMask {
-    public mutating func mark(_ i: Int, _ j: Int, _ k: Int) { self[i, j, k] = 1 }
-}
-
 /// A 0/1 mask on a volume's grid with one byte per voxel: what the workbench holds for a case's
 /// proposal while the annotator works (a float `Volume` would take four times the memory: 168 MB
 /// instead of 42 MB for a 512 × 512 × 160 scan). Voxels run i fastest, as in `Volume`.
@@ -48,4 +32,20 @@ public struct BinaryMask: Sendable, Equatable {
 
     /// Voxels set.
     public var count: Int { voxels.reduce(0) { $0 + Int($1) } }
+}
+
+/// A scan-sized mask that a step marks voxel by voxel (the teacher's post-processing): a float
+/// `Volume` for the commands that write one, a `BinaryMask` for the workbench.
+public protocol MarkableMask {
+    var size: GridSize { get }
+    /// Sets voxel (i, j, k) to 1.
+    mutating func mark(_ i: Int, _ j: Int, _ k: Int)
+}
+
+extension Volume: MarkableMask {
+    public mutating func mark(_ i: Int, _ j: Int, _ k: Int) { self[i, j, k] = 1 }
+}
+
+extension BinaryMask: MarkableMask {
+    public mutating func mark(_ i: Int, _ j: Int, _ k: Int) { self[i, j, k] = 1 }
 }

@@ -201,6 +201,32 @@ final class ModelTests: XCTestCase {
         XCTAssertNil(s.mask)
     }
 
+    /// A dab keeps only its square of the slice in the undo history, and the status line's
+    /// figures, refigured slice by slice, are those of the whole mask after any mix of edits.
+    func testBrushEditsKeepTheirPatchAndTheFiguresFollowTheMask() {
+        var s = makeState()
+        _ = s.perform(.brush)
+        s.brushRadius = 2
+        s.cursorI = 10; s.cursorJ = 10
+        _ = s.perform(.paint)
+        guard case .maskPatch(_, let patch, let before, let after)? = s.undoStack.last else { return XCTFail("no patch") }
+        XCTAssertEqual([patch.count, before.count, after.count], [25, 25, 25], "5 × 5 voxels, not the slice")
+        XCTAssertEqual(s.mask?.count, 13, "a radius-2 disc")
+        s.cursorI = 0; s.cursorJ = 0                     // at the corner the square is clipped
+        _ = s.perform(.paint)
+        guard case .maskPatch(_, let corner, _, _)? = s.undoStack.last else { return XCTFail("no patch") }
+        XCTAssertEqual(corner, SlicePatch(i: 0...2, j: 0...2))
+        s.slice += 1; s.cursorI = 20
+        _ = s.perform(.paint)
+        _ = s.perform(.eraser); s.cursorI = 21
+        _ = s.perform(.paint)
+        XCTAssertEqual(s.maskStats, MaskStats(mask: s.mask!))
+        _ = s.perform(.undo); _ = s.perform(.undo)
+        XCTAssertEqual(s.maskStats, MaskStats(mask: s.mask!))
+        XCTAssertEqual(s.mask?.count, 13 + 6)
+        XCTAssertGreaterThan(s.maskStats?.maxAxialDiameter ?? 0, 0)
+    }
+
     func testMouseDragDrawsABoxAndTheWheelChangesSlice() {
         var s = makeState()
         let view = s.viewport

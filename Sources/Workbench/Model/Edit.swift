@@ -1,47 +1,65 @@
 import Volumes
 
 /// One undoable change. Box edits keep the whole (small) box list; mask edits keep only the
-/// one slice they touched, so brushing a 512×512×300 mask does not copy the volume.
+/// rectangle of the one slice they touched, so a brush dab costs the undo history a few hundred
+/// bytes, not a slice (256 KB at 512 × 512) or the volume.
 public enum Edit: Equatable, Sendable {
     case boxes(before: [Box], after: [Box])
-    /// A change to axial slice `slice` of the mask; `before`/`after` hold that slice's voxels (i fastest).
-    case maskSlice(slice: Int, before: [UInt8], after: [UInt8])
+    /// A change to `patch` of axial slice `slice` of the mask; `before`/`after` hold its voxels (i fastest).
+    case maskPatch(slice: Int, patch: SlicePatch, before: [UInt8], after: [UInt8])
     /// The mask appeared from nothing (the first brush stroke on a case without a proposal).
     case maskCreated
 }
 
-/// Summary figures of a mask for the status line.
+/// A rectangle of one axial slice: columns `i`, rows `j` (voxel indices).
+public struct SlicePatch: Equatable, Sendable {
+    public var i: ClosedRange<Int>, j: ClosedRange<Int>
+    public var count: Int { i.count * j.count }
+}
+
+/// Summary figures of a mask for the status line, kept per slice so that an edit of one slice
+/// refigures that slice only (a brush dab on a 600-slice scan would otherwise read the whole mask).
 public struct MaskStats: Equatable, Sendable {
     /// Volume of the mask in millilitres.
-    public var millilitres: Double
+    public var millilitres: Double { Double(voxels) * voxelML }
     /// The longest in-plane distance (mm) between two mask voxel centres on any axial slice.
-    public var maxAxialDiameter: Double
+    public var maxAxialDiameter: Double { diameters.max() ?? 0 }
+
+    private var counts: [Int], diameters: [Double]
+    private var voxels: Int
+    private let voxelML: Double
 
     public init(mask: BinaryMask) {
-        let nx = mask.size.i, ny = mask.size.j
         let s = mask.spacing
+        voxelML = s.x * s.y * s.z / 1000
+        counts = [Int](repeating: 0, count: mask.size.k)
+        diameters = [Double](repeating: 0, count: mask.size.k)
+        voxels = 0
+        for k in 0..<mask.size.k { update(slice: k, of: mask) }
+    }
+
+    /// Refigures slice `k` of `mask`.
+    public mutating func update(slice k: Int, of mask: BinaryMask) {
+        let nx = mask.size.i, ny = mask.size.j
         var count = 0
-        var best = 0.0
+        var points: [(Int, Int)] = []
         mask.voxels.withUnsafeBufferPointer { v in
-            for k in 0..<mask.size.k {
-                var points: [(Int, Int)] = []
-                let base = k * nx * ny
-                for j in 0..<ny {
-                    let row = base + j * nx
-                    // Only the first and last voxel of each run matter for the hull.
-                    var first = -1, last = -1
-                    for i in 0..<nx where v[row + i] != 0 {
-                        count += 1
-                        if first < 0 { first = i }
-                        last = i
-                    }
-                    if first >= 0 { points.append((first, j)); if last != first { points.append((last, j)) } }
+            let base = k * nx * ny
+            for j in 0..<ny {
+                let row = base + j * nx
+                // Only the first and last voxel of each run matter for the hull.
+                var first = -1, last = -1
+                for i in 0..<nx where v[row + i] != 0 {
+                    count += 1
+                    if first < 0 { first = i }
+                    last = i
                 }
-                if points.count > 1 { best = max(best, MaskStats.diameter(of: MaskStats.hull(points), spacing: s)) }
+                if first >= 0 { points.append((first, j)); if last != first { points.append((last, j)) } }
             }
         }
-        millilitres = Double(count) * s.x * s.y * s.z / 1000
-        maxAxialDiameter = best
+        voxels += count - counts[k]
+        counts[k] = count
+        diameters[k] = points.count > 1 ? MaskStats.diameter(of: MaskStats.hull(points), spacing: mask.spacing) : 0
     }
 
     /// Convex hull (Andrew's monotone chain) of voxel positions.

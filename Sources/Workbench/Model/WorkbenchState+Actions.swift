@@ -221,33 +221,35 @@ extension WorkbenchState {
             undoStack.append(.maskCreated)
         }
         let value: UInt8 = mode == .eraser ? 0 : 1
-        let before = maskSlice(slice)
+        let r = brushRadius
+        let patch = SlicePatch(i: max(0, cursorI - r)...min(image.size.i - 1, cursorI + r),
+                               j: max(0, cursorJ - r)...min(image.size.j - 1, cursorJ + r))
+        let before = maskPatch(slice, patch)
         var after = before
-        let nx = image.size.i, r = brushRadius
-        for j in max(0, cursorJ - r)...min(image.size.j - 1, cursorJ + r) {
-            for i in max(0, cursorI - r)...min(nx - 1, cursorI + r) where (i - cursorI) * (i - cursorI) + (j - cursorJ) * (j - cursorJ) <= r * r {
-                after[i + nx * j] = value
+        for (b, j) in patch.j.enumerated() {
+            for (a, i) in patch.i.enumerated() where (i - cursorI) * (i - cursorI) + (j - cursorJ) * (j - cursorJ) <= r * r {
+                after[a + patch.i.count * b] = value
             }
         }
         guard after != before else { return effects }
-        undoStack.append(.maskSlice(slice: slice, before: before, after: after))
+        undoStack.append(.maskPatch(slice: slice, patch: patch, before: before, after: after))
         redoStack.removeAll()
-        setMaskSlice(slice, after)
+        setMaskPatch(slice, patch, after)
         contents.state = .proposed
         effects.append(.saveProposal)
         return effects
     }
 
-    func maskSlice(_ k: Int) -> [UInt8] {
-        let n = image.size.i * image.size.j
-        guard let mask = contents.proposal else { return [UInt8](repeating: 0, count: n) }
-        return Array(mask.voxels[(k * n)..<((k + 1) * n)])
+    /// The voxels of `patch` of slice `k` (i fastest), 0 without a mask.
+    func maskPatch(_ k: Int, _ patch: SlicePatch) -> [UInt8] {
+        guard let mask = contents.proposal else { return [UInt8](repeating: 0, count: patch.count) }
+        return patch.j.flatMap { j in patch.i.map { i in mask[i, j, k] } }
     }
 
-    mutating func setMaskSlice(_ k: Int, _ values: [UInt8]) {
-        let n = image.size.i * image.size.j
-        contents.proposal!.voxels.replaceSubrange((k * n)..<((k + 1) * n), with: values)
-        maskStats = MaskStats(mask: contents.proposal!)
+    mutating func setMaskPatch(_ k: Int, _ patch: SlicePatch, _ values: [UInt8]) {
+        var n = 0
+        for j in patch.j { for i in patch.i { contents.proposal![i, j, k] = values[n]; n += 1 } }
+        if maskStats == nil { maskStats = MaskStats(mask: contents.proposal!) } else { maskStats!.update(slice: k, of: contents.proposal!) }
     }
 
     // MARK: undo
@@ -268,9 +270,9 @@ extension WorkbenchState {
         switch edit {
         case .boxes(let before, let after):
             return applyBoxes(forward ? after : before, note: "\(note): boxes")
-        case .maskSlice(let k, let before, let after):
+        case .maskPatch(let k, let patch, let before, let after):
             if contents.proposal == nil { contents.proposal = BinaryMask(emptyOn: image) }
-            setMaskSlice(k, forward ? after : before)
+            setMaskPatch(k, patch, forward ? after : before)
             goToSlice(k)
             message = "\(note): brush on slice \(k)"
             return [.saveProposal]
