@@ -38,4 +38,11 @@ public struct LungCrop: Sendable {
     public func paste(_ map: Volume, region: CropRegion, interpolation: Interpolation = .trilinear) -> Volume {
         crop.paste(map, region: region, interpolation: interpolation)
     }
+
+    /// The part of `paste` that can differ from 0 (`CropRegion.sourceBlock`), and where it starts
+    /// on the image's grid: no scan-sized array for a crop that covers a third of the scan.
+    public func pasteBlock(_ map: Volume, region: CropRegion) -> (block: Volume, origin: SIMD3<Int>)? {
+        guard let b = region.sourceBlock else { return nil }
+        return (crop.paste(map, region: region, block: b.lower, b.upper), b.lower)
+    }
 }

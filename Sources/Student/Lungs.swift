@@ -10,9 +10,9 @@ public enum LungSide: String, Sendable, CaseIterable {
 /// One lung found in a CT, on the CT's own grid.
 public struct Lung: Sendable {
     public var side: LungSide
-    /// 0/1 (uint8) on the CT's grid: the lung's air with every axial slice closed by its convex hull,
+    /// 0/1 on the CT's grid: the lung's air with every axial slice closed by its convex hull,
     /// so vessels, airways and tumours touching the wall lie inside.
-    public var mask: Volume
+    public var mask: BinaryMask
     /// Inclusive voxel bounds of `mask` along i, j, k.
     public var lower: SIMD3<Int>, upper: SIMD3<Int>
     /// Volume (mL) of the lung's air with its holes filled slice by slice (before the hull).
@@ -108,20 +108,23 @@ public struct LungSegmentation: Sendable {
         return [idx.filter { $0 % s.i < cut }, idx.filter { $0 % s.i >= cut }].filter { !$0.isEmpty }
     }
 
+    /// The lung of voxels `idx`: filled and closed within its bounding block (no scan-sized float
+    /// array on the way), then set into a byte mask of the scan.
     func lung(from idx: [Int], ct: Volume, voxelML: Double) -> Lung {
-        var filled = ct.sameGrid(storedType: "uint8")
+        let s = ct.size
+        func point(_ v: Int) -> SIMD3<Int> { SIMD3(v % s.i, (v / s.i) % s.j, v / (s.i * s.j)) }
         var lo = SIMD3<Int>(repeating: .max), hi = SIMD3<Int>(repeating: .min)
-        for v in idx {
-            filled.voxels[v] = 1
-            let p = SIMD3<Int>(v % ct.size.i, (v / ct.size.i) % ct.size.j, v / (ct.size.i * ct.size.j))
-            lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p)
-        }
-        var block = extract(filled, lo, hi)
+        for v in idx { let p = point(v); lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p) }
+        var block = Volume(size: GridSize(hi.x - lo.x + 1, hi.y - lo.y + 1, hi.z - lo.z + 1), spacing: ct.spacing)
+        for v in idx { let p = point(v) &- lo; block[p.x, p.y, p.z] = 1 }
         fillHolesPerSlice(&block)
         let volume = Double(block.voxels.reduce(0) { $0 + Int($1) }) * voxelML
         fillConvexHullPerSlice(&block)
-        insert(block, into: &filled, at: lo)
-        return Lung(side: .right, mask: filled, lower: lo, upper: hi, volumeML: volume)
+        var mask = BinaryMask(emptyOn: ct)
+        for c in 0..<block.size.k { for b in 0..<block.size.j { for a in 0..<block.size.i where block[a, b, c] > 0 {
+            mask[lo.x + a, lo.y + b, lo.z + c] = 1
+        } } }
+        return Lung(side: .right, mask: mask, lower: lo, upper: hi, volumeML: volume)
     }
 }
 
@@ -130,7 +133,7 @@ public func labelMap(of lungs: [Lung], on grid: Volume) -> Volume {
     var out = grid.sameGrid(storedType: "uint8")
     for lung in lungs {
         let label: Float = lung.side == .right ? 1 : 2
-        for v in out.voxels.indices where lung.mask.voxels[v] > 0.5 { out.voxels[v] = label }
+        for v in out.voxels.indices where lung.mask.voxels[v] != 0 { out.voxels[v] = label }
     }
     return out
 }

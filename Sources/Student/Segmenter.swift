@@ -55,8 +55,11 @@ public final class Segmenter {
             let crop = LungCrop(lung: lung, imageSpacing: ct.spacing)
             var (x, region) = crop.cut(normalised)
             x.voxels = try meanProbabilities(x)
-            let pasted = crop.paste(x, region: region)
-            for v in p.voxels.indices where pasted.voxels[v] > p.voxels[v] { p.voxels[v] = pasted.voxels[v] }
+            guard let (block, o) = crop.pasteBlock(x, region: region) else { continue }
+            for k in 0..<block.size.k { for j in 0..<block.size.j { for i in 0..<block.size.i {
+                let q = block[i, j, k]
+                if q > p[o.x + i, o.y + j, o.z + k] { p[o.x + i, o.y + j, o.z + k] = q }
+            } } }
         }
         return (p, lungs)
     }
@@ -91,39 +94,36 @@ public final class Segmenter {
     public func finish(probabilities p: Volume, lungs: [Lung], options: SegmentOptions) -> Volume {
         var mask = p.sameGrid(storedType: "uint8")
         for v in mask.voxels.indices where p.voxels[v] > options.threshold { mask.voxels[v] = 1 }
-        if options.confidence > options.threshold { mask = keepConfident(mask, probabilities: p, confidence: options.confidence) }
+        if options.confidence > options.threshold { keepConfident(&mask, probabilities: p, confidence: options.confidence) }
         mask = BallMorphology(radiusMM: options.radiusMM).smooth(mask)
-        if options.lungFilter { mask = keepInsideLungs(mask, lungs: lungs, minimumShare: options.minimumInsideLungs) }
+        if options.lungFilter { keepInsideLungs(&mask, lungs: lungs, minimumShare: options.minimumInsideLungs) }
         return mask
     }
 }
 
-/// Keeps the connected objects of `mask` that have at least `minimumShare` of their voxels inside a lung.
-public func keepInsideLungs(_ mask: Volume, lungs: [Lung], minimumShare: Double) -> Volume {
+/// Keeps (in place) the connected objects of `mask` that have at least `minimumShare` of their
+/// voxels inside a lung.
+public func keepInsideLungs(_ mask: inout Volume, lungs: [Lung], minimumShare: Double) {
     let objects = connectedComponents(of: mask)
-    guard objects.count > 0 else { return mask }
+    guard objects.count > 0 else { return }
     var inside = [Int](repeating: 0, count: objects.count)
-    for v in objects.labels.indices where objects.labels[v] > 0 && lungs.contains(where: { $0.mask.voxels[v] > 0.5 }) {
+    for v in objects.labels.indices where objects.labels[v] > 0 && lungs.contains(where: { $0.mask.voxels[v] != 0 }) {
         inside[Int(objects.labels[v]) - 1] += 1
     }
-    var out = mask
-    for v in out.voxels.indices where objects.labels[v] > 0 {
+    for v in mask.voxels.indices where objects.labels[v] > 0 {
         let n = Int(objects.labels[v]) - 1
-        if Double(inside[n]) < minimumShare * Double(objects.voxelCounts[n]) { out.voxels[v] = 0 }
+        if Double(inside[n]) < minimumShare * Double(objects.voxelCounts[n]) { mask.voxels[v] = 0 }
     }
-    return out
 }
 
-/// Keeps the connected objects of `mask` whose highest probability in `p` reaches `confidence`.
-public func keepConfident(_ mask: Volume, probabilities p: Volume, confidence: Float) -> Volume {
+/// Keeps (in place) the connected objects of `mask` whose highest probability in `p` reaches `confidence`.
+public func keepConfident(_ mask: inout Volume, probabilities p: Volume, confidence: Float) {
     let objects = connectedComponents(of: mask)
-    guard objects.count > 0 else { return mask }
+    guard objects.count > 0 else { return }
     var peak = [Float](repeating: 0, count: objects.count)
     for v in objects.labels.indices where objects.labels[v] > 0 {
         let n = Int(objects.labels[v]) - 1
         peak[n] = max(peak[n], p.voxels[v])
     }
-    var out = mask
-    for v in out.voxels.indices where objects.labels[v] > 0 && peak[Int(objects.labels[v]) - 1] < confidence { out.voxels[v] = 0 }
-    return out
+    for v in mask.voxels.indices where objects.labels[v] > 0 && peak[Int(objects.labels[v]) - 1] < confidence { mask.voxels[v] = 0 }
 }

@@ -19,7 +19,7 @@ final class FinishingSearchTests: XCTestCase {
         p[25, 25, 5] = 0.99
         for k in 3..<6 { for j in 22..<27 { for i in 2..<7 { p[i, j, k] = 0.6 } } }
         for k in 3..<6 { for j in 32..<37 { for i in 32..<37 { p[i, j, k] = 0.9 } } }
-        var lungMask = p.sameGrid()
+        var lungMask = BinaryMask(emptyOn: p)
         for k in 0..<10 { for j in 0..<30 { for i in 0..<30 { lungMask[i, j, k] = 1 } } }
         return (p, [Lung(side: .right, mask: lungMask, lower: .zero, upper: SIMD3(29, 29, 9), volumeML: 0)], truth)
     }

@@ -11,13 +11,13 @@ final class LungsTests: XCTestCase {
         XCTAssertEqual(lungs.map(\.side), [.right, .left])
         for (lung, truth) in zip(lungs, chest.lungs) {
             // The hull closes the vessel and the tumour's dent: the true ellipsoid is inside, little else.
-            let truthInside = zip(truth.voxels, lung.mask.voxels).filter { $0.0 > 0.5 && $0.1 > 0.5 }.count
+            let truthInside = zip(truth.voxels, lung.mask.volume.voxels).filter { $0.0 > 0.5 && $0.1 > 0.5 }.count
             XCTAssertEqual(Double(truthInside) / Double(truth.voxels.filter { $0 > 0.5 }.count), 1, accuracy: 0.01)
-            XCTAssertGreaterThan(dice(lung.mask.voxels, truth.voxels), 0.95)
+            XCTAssertGreaterThan(dice(lung.mask.volume.voxels, truth.voxels), 0.95)
         }
         let trueML = 4.0 / 3 * Double.pi * 28 * 40 * 60 / 1000
         XCTAssertEqual(lungs[0].volumeML, trueML, accuracy: 0.12 * trueML)
-        let tumourInRightLung = zip(chest.label.voxels, lungs[0].mask.voxels).filter { $0.0 > 0.5 && $0.1 > 0.5 }.count
+        let tumourInRightLung = zip(chest.label.voxels, lungs[0].mask.volume.voxels).filter { $0.0 > 0.5 && $0.1 > 0.5 }.count
         XCTAssertGreaterThan(tumourInRightLung, 0)
     }
 
@@ -31,7 +31,7 @@ final class LungsTests: XCTestCase {
         // The cut falls in the bridge between the lungs (i 41…49), and each lung is close to its truth.
         XCTAssertTrue((40...50).contains(lungs[1].lower.x), "cut at \(lungs[1].lower.x)")
         XCTAssertEqual(lungs[0].upper.x + 1, lungs[1].lower.x)
-        for (lung, truth) in zip(lungs, chest.lungs) { XCTAssertGreaterThan(dice(lung.mask.voxels, truth.voxels), 0.9) }
+        for (lung, truth) in zip(lungs, chest.lungs) { XCTAssertGreaterThan(dice(lung.mask.volume.voxels, truth.voxels), 0.9) }
     }
 
     func testNoLungIsAPlainError() {

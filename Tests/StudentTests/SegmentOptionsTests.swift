@@ -18,7 +18,7 @@ final class SegmentOptionsTests: XCTestCase {
         p[12, 12, 5] = 0.1           // …and a hole in its middle
         p[25, 25, 5] = 0.9           // a speck
         for k in 3..<6 { for j in 32..<37 { for i in 32..<37 { p[i, j, k] = 0.9 } } }   // outside the lung
-        var lungMask = p.sameGrid()
+        var lungMask = BinaryMask(emptyOn: p)
         for k in 0..<10 { for j in 0..<30 { for i in 0..<30 { lungMask[i, j, k] = 1 } } }
         let lung = Lung(side: .right, mask: lungMask, lower: .zero, upper: SIMD3(29, 29, 9), volumeML: 0)
         return (p, [lung])

@@ -157,6 +157,26 @@ final class TransformTests: XCTestCase {
         }
     }
 
+    /// `CropRegion.sourceBlock` holds every voxel the full paste can set: outside it the paste is
+    /// 0, and it is no more than a voxel larger than the voxels the paste does set.
+    func testSourceBlockHoldsEverythingThePasteSets() {
+        let v = linearVolume(GridSize(30, 26, 12), spacing: SIMD3(0.6, 0.7, 2.5))
+        let teacher = TeacherCrop(size: GridSize(16, 12, 6))
+        for centre in [SIMD3(15.0, 13, 6), SIMD3(1, 2, 0), SIMD3(29, 25, 11.4)] {
+            var (crop, region) = teacher.crop(v, centre: centre, padding: 0)
+            crop.voxels = crop.voxels.map { _ in 1 }   // so that the paste is 1 wherever it reaches
+            let full = teacher.paste(crop, region: region, interpolation: .nearest)
+            let b = try! XCTUnwrap(region.sourceBlock)
+            var lo = SIMD3<Int>(repeating: .max), hi = SIMD3<Int>(repeating: .min)
+            for k in 0..<12 { for j in 0..<26 { for i in 0..<30 where full[i, j, k] != 0 {
+                let p = SIMD3(i, j, k)
+                XCTAssertTrue(all(p .>= b.lower) && all(p .<= b.upper), "\(centre): \(p) outside the block")
+                lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p)
+            } } }
+            XCTAssertTrue(all(b.lower &+ 1 .>= lo) && all(b.upper .<= hi &+ 1), "\(centre): block \(b) against \(lo)…\(hi)")
+        }
+    }
+
     func testCropAndPasteOfASoftMaskRestoresTheMask() {
         // A 10 mm ball on a typical CT grid, through the teacher's 1 × 1 × 1.5 mm space and back.
         var m = Volume(size: GridSize(48, 48, 16), spacing: SIMD3(0.7, 0.7, 2.5), storedType: "uint8")

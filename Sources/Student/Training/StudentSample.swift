@@ -55,7 +55,7 @@ public struct StudentSample: Sendable {
             let (ct, _) = crop.cut(normalised)
             let mask = crop.cut(mask: label)
             let label = mask.voxels.map { $0 > 0.5 ? UInt8(1) : 0 }
-            let dense = denseTissue(ct: ct.voxels, inLung: crop.cut(mask: lung.mask).voxels, label: label, above: denseZ)
+            let dense = denseTissue(ct: ct.voxels, inLung: crop.cut(mask: lung.mask.volume).voxels, label: label, above: denseZ)
             return StudentSample(caseName: item.name, pseudo: item.pseudo, size: ct.size, ct: ct.voxels, label: label,
                                  boxes: crop.cut(mask: boxMask).voxels.map { $0 > 0.5 ? 1 : 0 },
                                  tumours: findTumours(in: mask),

@@ -7,6 +7,17 @@ public struct CropRegion: Sendable, Equatable {
     public var size: GridSize
     /// Voxel → world (RAS+ mm) of the crop.
     public var affine: Affine { grid.affine.reindexed(scale: .one, offset: SIMD3<Double>(start)) }
+
+    /// The block of the original grid (inclusive voxel indices) that `TeacherCrop.paste` can give
+    /// a value other than 0: the voxels whose centres fall inside the crop; nil when none does.
+    public var sourceBlock: (lower: SIMD3<Int>, upper: SIMD3<Int>)? {
+        // paste takes voxel o when o / scale − start lies in [−0.5, size − 0.5).
+        let first = (SIMD3<Double>(start) - 0.5) * grid.scale
+        let end = (SIMD3<Double>(start &+ SIMD3(size.i, size.j, size.k)) - 0.5) * grid.scale
+        let lower = pointwiseMax(SIMD3<Int>(first.rounded(.down)), .zero)
+        let upper = pointwiseMin(SIMD3<Int>(end.rounded(.up)), grid.source.last)
+        return lower.x <= upper.x && lower.y <= upper.y && lower.z <= upper.z ? (lower, upper) : nil
+    }
 }
 
 /// The teacher's crop: a box (128³ by default) of the 1 × 1 × 1.5 mm resampled space around a point,
