@@ -34,13 +34,9 @@ public struct LungCrop: Sendable {
         crop.crop(mask, centre: centre, padding: 0, interpolation: .nearest).crop
     }
 
-    /// A crop-sized map placed back on the image's grid (0 outside the crop).
-    public func paste(_ map: Volume, region: CropRegion, interpolation: Interpolation = .trilinear) -> Volume {
-        crop.paste(map, region: region, interpolation: interpolation)
-    }
-
-    /// The part of `paste` that can differ from 0 (`CropRegion.sourceBlock`), and where it starts
-    /// on the image's grid: no scan-sized array for a crop that covers a third of the scan.
+    /// A crop-sized map placed back on the image's grid: the block of it that the crop covers
+    /// (`CropRegion.sourceBlock`; 0 elsewhere) and where that block starts. No scan-sized array
+    /// for a crop that covers a third of the scan.
     public func pasteBlock(_ map: Volume, region: CropRegion) -> (block: Volume, origin: SIMD3<Int>)? {
         guard let b = region.sourceBlock else { return nil }
         return (crop.paste(map, region: region, block: b.lower, b.upper), b.lower)
