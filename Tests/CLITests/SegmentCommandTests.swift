@@ -13,9 +13,11 @@ final class SegmentCommandTests: XCTestCase {
         let tutor = tutorBinaryPath()
         let dir = try phantomAndTwoStudents(tutor, phantoms: "ph")
         let ct = "ph/case_0000/ct.nii.gz"
+        var said = ""
         func segment(_ extra: [String]) throws -> Volume {
             let run = try runTutor(tutor, in: dir, ["segment", ct, "mask.nii.gz", "--probabilities", "p.nii.gz"] + extra)
             XCTAssertEqual(run.status, 0, run.err)
+            said = run.out
             return try VolumeIO.read("\(dir)/p.nii.gz")
         }
 
@@ -27,6 +29,10 @@ final class SegmentCommandTests: XCTestCase {
         // No stored options and none given: the mask is exactly the probabilities above 0.5.
         XCTAssertEqual(mask.voxels, p.voxels.map { $0 > 0.5 ? 1 : 0 })
         XCTAssertEqual(Set(lungs.voxels), [0, 1, 2], "background, right lung, left lung")
+        // One line says what was written and how.
+        let voxels = mask.voxels.filter { $0 > 0 }.count
+        XCTAssertTrue(said.hasPrefix("mask.nii.gz: \(voxels) voxels, "), said)
+        XCTAssertTrue(said.contains("(2 students, mirrored, 2 lungs, "), said)
         // Outside both lungs' crops the students never ran.
         XCTAssertEqual(p.voxels[0], 0)
 

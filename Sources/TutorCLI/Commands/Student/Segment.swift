@@ -33,12 +33,19 @@ struct Segment: ParsableCommand {
         _ = try finishing.options()   // bad values are refused before the weights are read
         let segmenter = Segmenter(students: try BundledStudent.load(weights), mirror: finishing.mirror)
         let options = try finishing.options(recommended: segmenter.student.recommendedOptions)
+        let started = Date()
         let ct = try VolumeIO.read(input)
         let (p, found) = try segmenter.probabilities(ct: ct, name: input)
         let mask = segmenter.finish(probabilities: p, lungs: found, options: options)
         try VolumeIO.write(mask, to: output, datatype: .uint8)
         if let probabilities { try VolumeIO.write(p, to: probabilities, datatype: .float32) }
         if let lungs { try VolumeIO.write(labelMap(of: found, on: ct), to: lungs, datatype: .uint8) }
+        let voxels = mask.voxels.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+        let ml = Double(voxels) * mask.spacing.x * mask.spacing.y * mask.spacing.z / 1000
+        let students = segmenter.students.count
+        print(String(format: "%@: %d voxels, %.2f mL (%d student%@%@, %d lung%@, %.1f s)", output, voxels, ml, students,
+                     students == 1 ? "" : "s", finishing.mirror ? ", mirrored" : "", found.count, found.count == 1 ? "" : "s",
+                     Date().timeIntervalSince(started)))
     }
 }
 
