@@ -32,15 +32,16 @@ public final class FolderCase: CaseSource {
     }
 
     /// The case's review state from its small files only (no image read), for building queues.
-    public var storedState: CaseState { (try? readState())?.state ?? stateFromFiles }
+    public var storedState: CaseState { (try? readState())?.state ?? stateFromFiles() }
 
     /// The state of a folder without a state.json (e.g. one made by hand or by `tutor phantom`),
-    /// from the files it has: a label is accepted, a proposal proposed, boxes boxed.
-    private var stateFromFiles: CaseState {
+    /// from the files it has: a label is accepted, a proposal proposed, boxes boxed (`boxes` when
+    /// the caller has already read them).
+    private func stateFromFiles(boxes: [Box]? = nil) -> CaseState {
         let fm = FileManager.default
         if fm.fileExists(atPath: labelURL.path) { return .accepted }
         if fm.fileExists(atPath: proposalURL.path) { return .proposed }
-        return ((try? readBoxes()) ?? []).isEmpty ? .unlabelled : .boxed
+        return (boxes ?? (try? readBoxes()) ?? []).isEmpty ? .unlabelled : .boxed
     }
 
     /// The case folders under `dataset`: itself when it is a case, else its sub-folders that are, by name.
@@ -82,7 +83,7 @@ public final class FolderCase: CaseSource {
         let labelled = fm.fileExists(atPath: labelURL.path)
         let proposed = fm.fileExists(atPath: proposalURL.path)
         let stored = try readState()
-        let state = stored?.state ?? stateFromFiles
+        let state = stored?.state ?? stateFromFiles(boxes: boxes)
         // The label once accepted; a newer proposal (boxes changed after accepting) when there is one.
         let maskURL = state == .accepted && labelled ? labelURL : proposed ? proposalURL : labelURL
         let mask = fm.fileExists(atPath: maskURL.path) ? BinaryMask(try NIfTI.read(maskURL.path)) : nil
@@ -109,7 +110,7 @@ public final class FolderCase: CaseSource {
     private func updateState(_ change: (inout StateFile) -> Void) throws {
         // The first state.json starts from the state the files say (saving only where the view
         // was must not turn an accepted case into an unlabelled one).
-        var file = (try? readState()) ?? StateFile(state: stateFromFiles, view: nil)
+        var file = (try? readState()) ?? StateFile(state: stateFromFiles(), view: nil)
         change(&file)
         try writeAtomically(JSONEncoder().encode(file), to: stateURL)
     }
