@@ -21,12 +21,12 @@ public struct SlicePatch: Equatable, Sendable {
 /// refigures that slice only (a brush dab on a 600-slice scan would otherwise read the whole mask).
 public struct MaskStats: Equatable, Sendable {
     /// Volume of the mask in millilitres.
-    public var millilitres: Double { Double(voxels) * voxelML }
+    public var millilitres: Double { Double(counts.reduce(0, +)) * voxelML }
     /// The longest in-plane distance (mm) between two mask voxel centres on any axial slice.
     public var maxAxialDiameter: Double { diameters.max() ?? 0 }
 
+    /// Mask voxels and the longest axial distance, per slice.
     private var counts: [Int], diameters: [Double]
-    private var voxels: Int
     private let voxelML: Double
 
     public init(mask: BinaryMask) {
@@ -34,7 +34,6 @@ public struct MaskStats: Equatable, Sendable {
         voxelML = s.x * s.y * s.z / 1000
         counts = [Int](repeating: 0, count: mask.size.k)
         diameters = [Double](repeating: 0, count: mask.size.k)
-        voxels = 0
         for k in 0..<mask.size.k { update(slice: k, of: mask) }
     }
 
@@ -57,7 +56,6 @@ public struct MaskStats: Equatable, Sendable {
                 if first >= 0 { points.append((first, j)); if last != first { points.append((last, j)) } }
             }
         }
-        voxels += count - counts[k]
         counts[k] = count
         diameters[k] = points.count > 1 ? MaskStats.diameter(of: MaskStats.hull(points), spacing: mask.spacing) : 0
     }
