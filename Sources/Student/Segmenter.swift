@@ -104,26 +104,13 @@ public final class Segmenter {
 /// Keeps (in place) the connected objects of `mask` that have at least `minimumShare` of their
 /// voxels inside a lung.
 public func keepInsideLungs(_ mask: inout Volume, lungs: [Lung], minimumShare: Double) {
-    let objects = connectedComponents(of: mask)
-    guard objects.count > 0 else { return }
-    var inside = [Int](repeating: 0, count: objects.count)
-    for v in objects.labels.indices where objects.labels[v] > 0 && lungs.contains(where: { $0.mask.voxels[v] != 0 }) {
-        inside[Int(objects.labels[v]) - 1] += 1
-    }
-    for v in mask.voxels.indices where objects.labels[v] > 0 {
-        let n = Int(objects.labels[v]) - 1
-        if Double(inside[n]) < minimumShare * Double(objects.voxelCounts[n]) { mask.voxels[v] = 0 }
+    filterObjects(of: &mask) { voxels in
+        let inside = voxels.filter { v in lungs.contains { $0.mask.voxels[v] != 0 } }.count
+        return Double(inside) >= minimumShare * Double(voxels.count)
     }
 }
 
 /// Keeps (in place) the connected objects of `mask` whose highest probability in `p` reaches `confidence`.
 public func keepConfident(_ mask: inout Volume, probabilities p: Volume, confidence: Float) {
-    let objects = connectedComponents(of: mask)
-    guard objects.count > 0 else { return }
-    var peak = [Float](repeating: 0, count: objects.count)
-    for v in objects.labels.indices where objects.labels[v] > 0 {
-        let n = Int(objects.labels[v]) - 1
-        peak[n] = max(peak[n], p.voxels[v])
-    }
-    for v in mask.voxels.indices where objects.labels[v] > 0 && peak[Int(objects.labels[v]) - 1] < confidence { mask.voxels[v] = 0 }
+    filterObjects(of: &mask) { voxels in voxels.contains { p.voxels[$0] >= confidence } }
 }

@@ -27,6 +27,32 @@ final class BoxesFromMaskTests: XCTestCase {
         XCTAssertEqual(connectedComponents(of: m, connectivity: .faces).voxelCounts, [1, 1])
     }
 
+    /// `filterObjects` sees the objects `connectedComponents` finds, in its order, and clears
+    /// exactly those it is told to drop (here every second one and every one under 4 voxels).
+    func testFilterObjectsDropsWhatConnectedComponentsWouldDrop() {
+        var rng = SeededGenerator(seed: 11)
+        // Below each connectivity's percolation threshold, so that there are many objects.
+        for (connectivity, density) in [(Connectivity.full, 0.06), (.faces, 0.2)] {
+            var m = Volume(size: GridSize(23, 17, 9), spacing: SIMD3(1, 1, 1))
+            for v in m.voxels.indices where rng.uniform(0...1) < density { m.voxels[v] = 1 }
+            let objects = connectedComponents(of: m, connectivity: connectivity)
+            XCTAssertGreaterThan(objects.count, 20)
+            var expected = m
+            for v in expected.voxels.indices where objects.labels[v] > 0 {
+                let n = Int(objects.labels[v])
+                if n % 2 == 0 || objects.voxelCounts[n - 1] < 4 { expected.voxels[v] = 0 }
+            }
+            var seen = 0, sizes: [Int] = []
+            filterObjects(of: &m, connectivity: connectivity) { voxels in
+                seen += 1
+                sizes.append(voxels.count)
+                return seen % 2 == 1 && voxels.count >= 4
+            }
+            XCTAssertEqual(sizes, objects.voxelCounts, "the same objects in the same order")
+            XCTAssertEqual(m.voxels, expected.voxels)
+        }
+    }
+
     func testEmptyMaskHasNoBoxes() {
         XCTAssertEqual(axialBoxes(of: mask([])), [])
     }
