@@ -42,11 +42,7 @@ public func connectedComponents(of mask: Volume, connectivity: Connectivity = .f
             stack.append(start)
             while let v = stack.popLast() {
                 n += 1
-                let i = v % s.i, j = (v / s.i) % s.j, k = v / (s.i * s.j)
-                for (di, dj, dk) in offsets {
-                    let a = i + di, b = j + dj, c = k + dk
-                    guard a >= 0, a < s.i, b >= 0, b < s.j, c >= 0, c < s.k else { continue }
-                    let w = a + s.i * (b + s.j * c)
+                forEachNeighbour(of: v, in: s, offsets) { w in
                     if vox[w] > 0.5 && labels[w] == 0 { labels[w] = label; stack.append(w) }
                 }
             }
@@ -72,16 +68,23 @@ public func filterObjects(of mask: inout Volume, connectivity: Connectivity = .f
             var next = 0
             while next < object.count {
                 let v = object[next]; next += 1
-                let i = v % s.i, j = (v / s.i) % s.j, k = v / (s.i * s.j)
-                for (di, dj, dk) in offsets {
-                    let a = i + di, b = j + dj, c = k + dk
-                    guard a >= 0, a < s.i, b >= 0, b < s.j, c >= 0, c < s.k else { continue }
-                    let w = a + s.i * (b + s.j * c)
+                forEachNeighbour(of: v, in: s, offsets) { w in
                     if vox[w] > 0.5 && vox[w] != seen { vox[w] = seen; object.append(w) }
                 }
             }
             if !keep(object) { for v in object { vox[v] = 0 } }
         }
         for v in 0..<vox.count where vox[v] == seen { vox[v] = 1 }
+    }
+}
+
+/// Calls `body` with the flat index of each neighbour of voxel `v` (flat index) inside the grid.
+@inline(__always) private func forEachNeighbour(of v: Int, in s: GridSize, _ offsets: [(Int, Int, Int)],
+                                                 _ body: (Int) -> Void) {
+    let i = v % s.i, j = (v / s.i) % s.j, k = v / (s.i * s.j)
+    for (di, dj, dk) in offsets {
+        let a = i + di, b = j + dj, c = k + dk
+        guard a >= 0, a < s.i, b >= 0, b < s.j, c >= 0, c < s.k else { continue }
+        body(a + s.i * (b + s.j * c))
     }
 }
