@@ -58,7 +58,9 @@ public enum NIfTI {
         var consumed = head.count   // bytes of the decompressed stream read so far
         // Voxel bytes the read-ahead already holds (a tiny volume may end inside it).
         var filled = head.count > h.voxOffset ? min(head.count - h.voxOffset, total) : 0
-        head.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[h.voxOffset..<(h.voxOffset + filled)])) }
+        if filled > 0 {
+            head.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[h.voxOffset..<(h.voxOffset + filled)])) }
+        }
         func fill(_ count: Int) throws {   // reads `count` more bytes after `filled`, or throws at the end of the data
             let n = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<(filled + count)]))
             consumed += n; filled += n
