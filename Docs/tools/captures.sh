@@ -48,6 +48,7 @@ read -r BX0 BY0 BX1 BY1 <<< "$BOX"
 for _ in $(seq $(( (256 - (BX0 + BX1) / 2) / 8 ))); do keys S-Left; done
 for _ in $(seq $(( ((BY0 + BY1) / 2 - 256) / 8 ))); do keys S-Down; done
 keys + + + + ; shot zoomed
+keys M; shot outline; keys M
 keys 0 2; shot mediastinum
 keys 1 Space S-Right S-Right S-Right S-Down S-Down; shot marking
 keys Escape B; shot brush

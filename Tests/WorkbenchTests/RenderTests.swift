@@ -99,6 +99,28 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(render(s, .trueColor)[cell.x, cell.y].bg, .rgb(0, 0, 0))
     }
 
+    /// In outline mode only the mask's edge is tinted: its inside shows the image as it is.
+    func testMaskOutlineTintsTheEdgeAndLeavesTheInsideClear() {
+        var s = halves()
+        var mask = BinaryMask(emptyOn: s.image)
+        for j in 10..<30 { for i in 4..<16 { mask[i, j, s.slice] = 1 } }
+        _ = s.type(command: "box 4 10 15 29")
+        _ = s.handle(.proposalReady(version: 1, mask: mask))
+        let inside = s.viewport.cell(i: 9, j: 20), edge = s.viewport.cell(i: 4, j: 20)
+        let filled = render(s, .trueColor)
+        XCTAssertNotEqual(filled[inside.x, inside.y].bg, .rgb(0, 0, 0), "filled: the inside is tinted")
+        _ = s.perform(.toggleOutline)
+        XCTAssertEqual(s.message, "mask drawn as its outline")
+        let outlined = render(s, .trueColor)
+        XCTAssertEqual(outlined[inside.x, inside.y].bg, .rgb(0, 0, 0), "outline: the inside shows the (black) image")
+        guard case .rgb(let r, let g, _) = outlined[edge.x, edge.y].bg else { return XCTFail("expected RGB") }
+        XCTAssertGreaterThan(r, g, "the edge still shows red")
+        let wide = render(s, .trueColor, width: 120)
+        XCTAssertTrue(wide.row(22).contains("mm outline"), wide.row(22))
+        _ = s.perform(.toggleOutline)
+        XCTAssertEqual(render(s, .trueColor)[inside.x, inside.y].bg, filled[inside.x, inside.y].bg)
+    }
+
     func testStatusLineShowsSliceCursorHUAndState() {
         var s = makeState()
         _ = s.type(command: "slice 4")

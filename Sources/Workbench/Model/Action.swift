@@ -15,7 +15,8 @@ public enum Action: String, CaseIterable, Sendable {
     case windowWider = "window-wider", windowNarrower = "window-narrower"
     case levelUp = "level-up", levelDown = "level-down"
     case presetLung = "preset-lung", presetMediastinum = "preset-mediastinum", presetBone = "preset-bone"
-    case toggleBoxes = "toggle-boxes", toggleMask = "toggle-mask", toggleDither = "toggle-dither"
+    case toggleBoxes = "toggle-boxes", toggleMask = "toggle-mask", toggleOutline = "toggle-outline"
+    case toggleDither = "toggle-dither"
     // Boxes
     case markCorner = "mark-corner", deleteBox = "delete-box", selectNextBox = "select-next-box"
     case boxLeft = "box-left", boxRight = "box-right", boxUp = "box-up", boxDown = "box-down"
@@ -62,6 +63,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .presetBone: "bone window: W 1800 L 400"
         case .toggleBoxes: "show or hide the boxes"
         case .toggleMask: "show or hide the proposed mask"
+        case .toggleOutline: "draw the mask filled or as its outline (to see the tissue under it)"
         case .toggleDither: "ordered dithering on or off"
         case .markCorner: "mark a box corner at the cursor (twice makes a box)"
         case .deleteBox: "delete the selected box"

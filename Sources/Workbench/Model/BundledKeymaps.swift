@@ -46,6 +46,7 @@ E            level-down
 3            preset-bone
 b            toggle-boxes
 m            toggle-mask
+M            toggle-outline
 D            toggle-dither
 
 # boxes
@@ -135,6 +136,7 @@ E            level-down
 3            preset-bone
 b            toggle-boxes
 m            toggle-mask
+M            toggle-outline
 D            toggle-dither
 
 # boxes

@@ -45,6 +45,9 @@ extension WorkbenchState {
         case .presetBone: usePreset(2)
         case .toggleBoxes: showBoxes.toggle(); message = showBoxes ? "boxes shown" : "boxes hidden"
         case .toggleMask: showMask.toggle(); message = showMask ? "mask shown" : "mask hidden"
+        case .toggleOutline:
+            maskOutline.toggle(); showMask = true
+            message = maskOutline ? "mask drawn as its outline" : "mask drawn filled"
         case .toggleDither: dither.toggle(); message = dither ? "dithering on" : "dithering off"
         case .markCorner:
             if mode == .brush || mode == .eraser { return paint() }

@@ -90,6 +90,8 @@ public struct WorkbenchState: Sendable {
     /// The voxel at the middle of the view.
     public var centerI: Double, centerJ: Double
     public var showBoxes = true, showMask = true, dither = true
+    /// Draw only the mask's edge voxels, so that the tissue inside stays visible.
+    public var maskOutline = false
     public var screenWidth: Int, screenHeight: Int
 
     // What we edit

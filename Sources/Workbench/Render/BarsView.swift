@@ -57,7 +57,7 @@ public enum BarsView {
         if let stats = state.maskStats {
             parts.append(String(format: "%.1f mL ⌀%.0f mm", stats.millilitres, stats.maxAxialDiameter)
                 + (state.mask != nil && !state.proposalIsCurrent && state.proposalVersion != nil ? " (old)" : "")
-                + (state.showMask ? "" : " hidden"))
+                + (state.showMask ? (state.maskOutline ? " outline" : "") : " hidden"))
         }
         switch state.proposalStatus {
         case .idle: break

@@ -27,6 +27,14 @@ public enum SliceView {
         for py in 0..<ph { let v = view.voxel(px: 0, py: py); rowVoxel[py] = (0..<ny).contains(v.j) ? v.j : -1 }
         // A pure row/column split only holds while axes stay aligned, which they always do here
         // (no rotation), so voxel(px, py) = (columnVoxel[px], rowVoxel[py]).
+        // With the outline, only the mask's edge voxels (one of their four in-slice neighbours
+        // outside the mask or the image) are tinted.
+        let outlineOnly = state.maskOutline
+        @inline(__always) func tinted(_ m: [UInt8], _ v: Int, _ i: Int, _ j: Int) -> Bool {
+            guard m[v] != 0 else { return false }
+            guard outlineOnly else { return true }
+            return i == 0 || j == 0 || i == nx - 1 || j == ny - 1 || m[v - 1] == 0 || m[v + 1] == 0 || m[v - nx] == 0 || m[v + nx] == 0
+        }
         image.voxels.withUnsafeBufferPointer { hu in
             let maskVoxels = mask?.voxels
             for py in 0..<ph {
@@ -38,7 +46,7 @@ public enum SliceView {
                     guard i >= 0 else { continue }
                     inside[py * pw + px] = true
                     let g = UInt8(min(max((Double(hu[rowBase + i]) - low) * scale, 0), 255))
-                    if let maskVoxels, maskVoxels[rowBase + i] != 0 {
+                    if let maskVoxels, tinted(maskVoxels, rowBase + i, i, j) {
                         pixels[py * pw + px] = Palette.tint(g)
                         marks[py * pw + px] = .mask
                     } else {
