@@ -71,6 +71,35 @@ public struct TrainingBook {
         return false
     }
 
+    /// The loop the teacher's and the students' training share: from sample `first` to the
+    /// schedule's end, one `step` (input, target) per sample with the learning rate the schedule
+    /// gives; every `validateEvery` samples, at the end, and as soon as the time is up (checked
+    /// after every sample, so a run ends within a sample of its budget), the mean loss since the
+    /// last line and `validate`'s DSC (none without validation cases) are booked (`record`),
+    /// which may stop the run early. Returns the log lines of this run.
+    public mutating func run(_ trainer: Trainer, from first: Int, progress: (String) -> Void,
+                             step: () throws -> (Tensor, Tensor), validate: (() throws -> Double)?) throws -> [TrainingLogLine] {
+        var samples = first
+        var lines: [TrainingLogLine] = [], recentLoss: [Double] = []
+        let start = Date()
+        while samples < schedule.maxSamples {
+            let (x, y) = try step()
+            trainer.follow(schedule, afterSamples: samples)
+            recentLoss.append(try trainer.train(input: x, target: y))
+            samples += 1
+            let elapsed = Date().timeIntervalSince(start)
+            let outOfTime = elapsed > schedule.maxMinutes * 60
+            guard samples % schedule.validateEvery == 0 || samples == schedule.maxSamples || outOfTime else { continue }
+            trainer.flush()
+            let line = TrainingLogLine(samples: samples, seconds: elapsed, loss: recentLoss.reduce(0, +) / Double(recentLoss.count),
+                                       validationDSC: try validate?())
+            recentLoss.removeAll()
+            lines.append(line)
+            if try record(line, trainer: trainer, outOfTime: outOfTime, progress: progress) { break }
+        }
+        return lines
+    }
+
     private func append(_ line: TrainingLogLine) throws {
         let text = String(format: "%d,%.1f,%.5f,%@\n", line.samples, line.seconds, line.loss,
                           line.validationDSC.map { String(format: "%.5f", $0) } ?? "")

@@ -111,24 +111,8 @@ public final class StudentTraining {
         if !resuming { try book.startLog() }
         describe(trainer)
         var rng = SeededGenerator.derived(seed: options.schedule.seed, index: UInt64(samples))
-        var lines: [TrainingLogLine] = [], recentLoss: [Double] = []
-        let start = Date()
-        while samples < options.schedule.maxSamples {
-            let (x, y) = makeStep(using: &rng)
-            trainer.follow(options.schedule, afterSamples: samples)
-            recentLoss.append(try trainer.train(input: x, target: y))
-            samples += 1
-            let elapsed = Date().timeIntervalSince(start)
-            let outOfTime = elapsed > options.schedule.maxMinutes * 60
-            guard samples % options.schedule.validateEvery == 0 || samples == options.schedule.maxSamples || outOfTime else { continue }
-            trainer.flush()
-            let line = TrainingLogLine(samples: samples, seconds: elapsed, loss: recentLoss.reduce(0, +) / Double(recentLoss.count),
-                                       validationDSC: validation.isEmpty ? nil : try validate(trainer.net))
-            recentLoss.removeAll()
-            lines.append(line)
-            if try book.record(line, trainer: trainer, outOfTime: outOfTime, progress: progress) { break }
-        }
-        return lines
+        return try book.run(trainer, from: samples, progress: progress, step: { self.makeStep(using: &rng) },
+                            validate: validation.isEmpty ? nil : { try self.validate(trainer.net) })
     }
 
     /// Records the recipe in the weights' metadata (provenance).

@@ -86,27 +86,9 @@ public final class TeacherTraining {
         if !resuming { try book.startLog() }
         describe(trainer)
         var rng = SeededGenerator.derived(seed: options.schedule.seed, index: UInt64(samples))
-        var lines: [TrainingLogLine] = [], recentLoss: [Double] = []
-        let start = Date()
-        while samples < options.schedule.maxSamples {
-            let sample = train[Int(rng.next() % UInt64(train.count))]
-            let (x, y) = makeStep(sample, using: &rng)
-            trainer.follow(options.schedule, afterSamples: samples)
-            recentLoss.append(try trainer.train(input: x, target: y))
-            samples += 1
-            // The time budget is checked after every sample, not only at validations, so a run
-            // ends within a sample of it (with a last validation and checkpoint).
-            let elapsed = Date().timeIntervalSince(start)
-            let outOfTime = elapsed > options.schedule.maxMinutes * 60
-            guard samples % options.schedule.validateEvery == 0 || samples == options.schedule.maxSamples || outOfTime else { continue }
-            trainer.flush()
-            let line = TrainingLogLine(samples: samples, seconds: elapsed, loss: recentLoss.reduce(0, +) / Double(recentLoss.count),
-                                       validationDSC: validation.isEmpty ? nil : validate(trainer.net))
-            recentLoss.removeAll()
-            lines.append(line)
-            if try book.record(line, trainer: trainer, outOfTime: outOfTime, progress: progress) { break }
-        }
-        return lines
+        return try book.run(trainer, from: samples, progress: progress, step: {
+            self.makeStep(self.train[Int(rng.next() % UInt64(self.train.count))], using: &rng)
+        }, validate: validation.isEmpty ? nil : { self.validate(trainer.net) })
     }
 
     /// Records the recipe in the weights' metadata (provenance).
