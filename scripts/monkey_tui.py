@@ -34,7 +34,7 @@ def tmux(*argv):
     return subprocess.run(['tmux', '-S', sock, *argv], capture_output=True, text=True)
 
 
-KEYS = list('.,<>nN+=-0zwWeE123bmDxhjkl][}{cCioOpaBX)(suqQ?:/') + [
+KEYS = list('.,<>nN+=-0zwWeE123bmMDxhjkl][}{cCioOpaBX)(suqQ?:/') + [
     'Space', 'BSpace', 'Tab', 'Enter', 'Escape', 'Up', 'Down', 'Left', 'Right', 'S-Up', 'S-Down', 'S-Left',
     'S-Right', 'PageUp', 'PageDown', 'Home', 'End', 'C-n', 'C-p', 'C-r', 'C-l', 'C-s', 'C-z']
 COMMANDS = [':slice 5', ':slice -3', ':slice 99999', ':box 1 2 3 4', ':box 500 500 9999 9999', ':box -1 -1 5 5',
