@@ -85,12 +85,18 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(imageGreys().count, 1)
     }
 
-    func testMaskIsTintedAndCanBeHidden() {
+    /// `halves()` with a box over columns `i`, rows `j` of its slice and a proposal filling it.
+    func halvesWithProposal(i: Range<Int>, j: Range<Int>) -> WorkbenchState {
         var s = halves()
         var mask = BinaryMask(emptyOn: s.image)
-        for j in 0..<40 { for i in 0..<20 { mask[i, j, s.slice] = 1 } }
-        _ = s.type(command: "box 0 0 19 39")
+        for b in j { for a in i { mask[a, b, s.slice] = 1 } }
+        _ = s.type(command: "box \(i.lowerBound) \(j.lowerBound) \(i.upperBound - 1) \(j.upperBound - 1)")
         _ = s.handle(.proposalReady(version: 1, mask: mask))
+        return s
+    }
+
+    func testMaskIsTintedAndCanBeHidden() {
+        var s = halvesWithProposal(i: 0..<20, j: 0..<40)
         let cell = s.viewport.cell(i: 5, j: 20)
         let tinted = render(s, .trueColor)[cell.x, cell.y]
         guard case .rgb(let r, let g, _) = tinted.bg else { return XCTFail("expected RGB, got \(tinted)") }
@@ -101,11 +107,7 @@ final class RenderTests: XCTestCase {
 
     /// In outline mode only the mask's edge is tinted: its inside shows the image as it is.
     func testMaskOutlineTintsTheEdgeAndLeavesTheInsideClear() {
-        var s = halves()
-        var mask = BinaryMask(emptyOn: s.image)
-        for j in 10..<30 { for i in 4..<16 { mask[i, j, s.slice] = 1 } }
-        _ = s.type(command: "box 4 10 15 29")
-        _ = s.handle(.proposalReady(version: 1, mask: mask))
+        var s = halvesWithProposal(i: 4..<16, j: 10..<30)
         let inside = s.viewport.cell(i: 9, j: 20), edge = s.viewport.cell(i: 4, j: 20)
         let filled = render(s, .trueColor)
         XCTAssertNotEqual(filled[inside.x, inside.y].bg, .rgb(0, 0, 0), "filled: the inside is tinted")
