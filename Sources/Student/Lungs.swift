@@ -121,9 +121,11 @@ public struct LungSegmentation: Sendable {
         let volume = Double(block.voxels.reduce(0) { $0 + Int($1) }) * voxelML
         fillConvexHullPerSlice(&block)
         var mask = BinaryMask(emptyOn: ct)
-        for c in 0..<block.size.k { for b in 0..<block.size.j { for a in 0..<block.size.i where block[a, b, c] > 0 {
-            mask[lo.x + a, lo.y + b, lo.z + c] = 1
-        } } }
+        let b = block.size
+        for c in 0..<b.k { for r in 0..<b.j {   // row by row on flat indices, as in Segmenter
+            let from = b.i * (r + b.j * c), to = lo.x + s.i * (lo.y + r + s.j * (lo.z + c))
+            for a in 0..<b.i where block.voxels[from + a] > 0 { mask.voxels[to + a] = 1 }
+        } }
         return Lung(side: .right, mask: mask, lower: lo, upper: hi, volumeML: volume)
     }
 }

@@ -56,10 +56,12 @@ public final class Segmenter {
             var (x, region) = crop.cut(normalised)
             x.voxels = try meanProbabilities(x)
             guard let (block, o) = crop.pasteBlock(x, region: region) else { continue }
-            for k in 0..<block.size.k { for j in 0..<block.size.j { for i in 0..<block.size.i {
-                let q = block[i, j, k]
-                if q > p[o.x + i, o.y + j, o.z + k] { p[o.x + i, o.y + j, o.z + k] = q }
-            } } }
+            // Row by row on flat indices (Volume's subscript is not inlined across modules).
+            let s = p.size, b = block.size
+            for k in 0..<b.k { for j in 0..<b.j {
+                let from = b.i * (j + b.j * k), to = o.x + s.i * (o.y + j + s.j * (o.z + k))
+                for i in 0..<b.i where block.voxels[from + i] > p.voxels[to + i] { p.voxels[to + i] = block.voxels[from + i] }
+            } }
         }
         return (p, lungs)
     }
