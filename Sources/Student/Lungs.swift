@@ -143,21 +143,3 @@ public func labelMap(of lungs: [Lung], on grid: Volume) -> Volume {
 @inline(__always) func position(_ v: Int, _ s: GridSize) -> SIMD3<Double> {
     SIMD3(Double(v % s.i), Double((v / s.i) % s.j), Double(v / (s.i * s.j)))
 }
-
-/// The block lo…hi (inclusive) of a volume.
-func extract(_ v: Volume, _ lo: SIMD3<Int>, _ hi: SIMD3<Int>) -> Volume {
-    let size = GridSize(hi.x - lo.x + 1, hi.y - lo.y + 1, hi.z - lo.z + 1)
-    var out = Volume(size: size, spacing: v.spacing)
-    for c in 0..<size.k { for b in 0..<size.j { for a in 0..<size.i {
-        out[a, b, c] = v[lo.x + a, lo.y + b, lo.z + c]
-    } } }
-    return out
-}
-
-/// Writes `block` into `v` with its voxel (0,0,0) at `lo`.
-func insert(_ block: Volume, into v: inout Volume, at lo: SIMD3<Int>) {
-    let size = block.size
-    for c in 0..<size.k { for b in 0..<size.j { for a in 0..<size.i {
-        v[lo.x + a, lo.y + b, lo.z + c] = block[a, b, c]
-    } } }
-}
